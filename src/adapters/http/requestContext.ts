@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Caller } from '../../application/dependencies.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `ok` or the error code the request ended with, for the request log. */
+    outcome: string;
+    actor: string;
+  }
+  interface FastifyContextConfig {
+    /** The use case a route runs, as logged. */
+    op?: string;
+  }
+}
+
+export function callerOf(request: FastifyRequest): Caller {
+  return { actor: request.actor, requestId: request.id };
+}
+
+interface LoggedFields {
+  sectorId?: unknown;
+  partySize?: unknown;
+  duration?: unknown;
+  durationMinutes?: unknown;
+}
+
+/** One structured line per request: requestId, op, sectorId, partySize, duration, durationMs, outcome. */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.decorateRequest('outcome', 'ok');
+  app.decorateRequest('actor', 'anonymous');
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const fields = { ...(request.query as LoggedFields), ...(request.body as LoggedFields) };
+    request.log.info(
+      {
+        requestId: request.id,
+        op: request.routeOptions.config.op ?? request.routeOptions.url ?? 'unrouted',
+        sectorId: fields.sectorId,
+        partySize: fields.partySize,
+        duration: fields.duration ?? fields.durationMinutes,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        outcome: request.outcome,
+      },
+      'request',
+    );
+  });
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  bookingIdParams,
+  bookingView,
+  createBookingBody,
+  dayQuery,
+  dayResponse,
+  discoverQuery,
+  discoverResponse,
+  idempotencyKey,
+} from '../../../application/contracts/bookings.js';
+import { errorBody } from '../../../application/contracts/errors.js';
+import type { WokiBrain } from '../../../application/wokiBrain.js';
+import { callerOf } from '../requestContext.js';
+
+export interface RouteOptions {
+  app: WokiBrain;
+  /** The root mount repeats /api/v1 for the challenge's clients; only one is documented. */
+  hidden: boolean;
+}
+
+const errors = { '4xx': errorBody };
+
+export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
+  const tags = ['bookings'];
+
+  server.get('/woki/discover', {
+    config: { op: 'discover' },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'Ranked seating candidates for a party; changes nothing',
+      querystring: discoverQuery,
+      response: { 200: discoverResponse, ...errors },
+    },
+    handler: async (request) => app.discover(request.query),
+  });
+
+  server.post('/woki/bookings', {
+    config: { op: 'create_booking' },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'Book the best candidate still free, atomically; Idempotency-Key makes retries safe',
+      headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
+      body: createBookingBody,
+      response: { 201: bookingView, ...errors },
+    },
+    handler: async (request, reply) => {
+      const outcome = await app.createBooking(request.body, callerOf(request), request.headers['idempotency-key']);
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(outcome.status).send(outcome.body);
+    },
+  });
+
+  const listDay = {
+    config: { op: 'list_day' },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: "A sector's bookings for one service date, by start",
+      querystring: dayQuery,
+      response: { 200: dayResponse, ...errors },
+    },
+  };
+  server.get('/woki/bookings/day', { ...listDay, handler: async (request) => app.listDay(request.query) });
+  server.get('/woki/bookings', {
+    ...listDay,
+    schema: { ...listDay.schema, hide: true },
+    handler: async (request) => app.listDay(request.query),
+  });
+
+  server.get('/woki/bookings/:id', {
+    config: { op: 'get_booking' },
+    schema: { hide: hidden, tags, summary: 'One booking', params: bookingIdParams, response: { 200: bookingView, ...errors } },
+    handler: async (request) => app.getBooking(request.params.id),
+  });
+
+  server.delete('/woki/bookings/:id', {
+    config: { op: 'cancel_booking' },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'Cancel a booking and free its seats at once; cancelling twice is fine',
+      params: bookingIdParams,
+      response: { 204: z.null().describe('Cancelled'), ...errors },
+    },
+    handler: async (request, reply) => {
+      await app.cancelBooking(request.params.id, callerOf(request));
+      return reply.code(204).send(null);
+    },
+  });
+};

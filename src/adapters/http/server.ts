@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { WokiBrain } from '../../application/wokiBrain.js';
+import { AppError } from '../../errors/catalogue.js';
+import { sendError } from './errorHandler.js';
+import { registerMetrics } from './metrics.js';
+import { registerRequestLog } from './requestContext.js';
+import { adminRoutes } from './routes/adminRoutes.js';
+import { bookingRoutes } from './routes/bookingRoutes.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+
+export interface HttpOptions {
+  app: WokiBrain;
+  adminSecret: string;
+  logger: Logger;
+  version: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildHttpServer({ app, adminSecret, logger, version }: HttpOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  server.setValidatorCompiler(validatorCompiler);
+  // Responses are typed by the compiler; serialising through Zod again would only cost time.
+  server.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  server.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  server.setNotFoundHandler((request, reply) =>
+    sendError(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+  registerRequestLog(server);
+  const metrics = registerMetrics(server);
+
+  await server.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'WokiBrain',
+        version,
+        description:
+          'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
+      },
+      tags: [{ name: 'bookings' }, { name: 'admin' }, { name: 'operations' }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await server.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await server.register(healthRoutes, { app, metrics });
+  for (const [prefix, hidden] of [['/api/v1', false], ['', true]] as const) {
+    await server.register(bookingRoutes, { prefix, app, hidden });
+    await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
+  }
+
+  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  server.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/yaml').send(server.swagger({ yaml: true })),
+  );
+  return server;
+}

@@ -1,0 +1,216 @@
+import type { Booking } from '../../domain/bookings/booking.js';
+import { takesSeats } from '../../domain/bookings/booking.js';
+import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
+import { overlaps, type Interval } from '../../domain/time/interval.js';
+import {
+  SeatConflict,
+  StreamVersionConflict,
+  type EventMetadata,
+  type EventStore,
+  type PendingEvent,
+  type StoredEvent,
+} from '../../application/ports/eventStore.js';
+import type { ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+
+interface IdempotencyRecord {
+  payloadHash: string;
+  response: StoredResponse | null;
+  expiresAt: number;
+}
+
+/**
+ * Event log and projections in one process's memory: nothing survives a restart.
+ * It keeps the same rules as the durable stores — versions, and no overlapping
+ * seat-taking bookings on a table — so the application cannot tell them apart.
+ */
+export class MemoryStore implements EventStore, ReadModel, IdempotencyStore {
+  private readonly log: StoredEvent[] = [];
+  private readonly versions = new Map<string, number>();
+  private readonly restaurants = new Map<string, Restaurant>();
+  private readonly sectors = new Map<string, Sector>();
+  private readonly tables = new Map<string, Table>();
+  private readonly bookings = new Map<string, Booking>();
+  private readonly bookingsBySector = new Map<string, Set<string>>();
+  private readonly bookingsByTable = new Map<string, Set<string>>();
+  private readonly idempotency = new Map<string, IdempotencyRecord>();
+
+  async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
+    this.checkVersions(pending);
+    this.checkSeats(pending);
+    const stored: StoredEvent[] = [];
+    for (const { stream, event } of pending) {
+      const version = (this.versions.get(stream) ?? 0) + 1;
+      this.versions.set(stream, version);
+      const entry: StoredEvent = {
+        position: this.log.length + 1,
+        stream,
+        version,
+        type: event.type,
+        data: structuredClone(event.data),
+        metadata: { ...metadata },
+        recordedAt,
+      };
+      this.log.push(entry);
+      this.project(entry);
+      stored.push(entry);
+    }
+    return stored;
+  }
+
+  async readStream(stream: string): Promise<StoredEvent[]> {
+    return this.log.filter((entry) => entry.stream === stream).map((entry) => structuredClone(entry));
+  }
+
+  private checkVersions(pending: readonly PendingEvent[]): void {
+    const seen = new Map<string, number>();
+    for (const { stream, expectedVersion } of pending) {
+      const actual = seen.get(stream) ?? this.versions.get(stream) ?? 0;
+      const expected = expectedVersion === 'none' ? 0 : expectedVersion;
+      if (actual !== expected) throw new StreamVersionConflict(stream, expectedVersion, actual);
+      seen.set(stream, actual + 1);
+    }
+  }
+
+  /** The store's own refusal of double booking, whatever the caller checked before. */
+  private checkSeats(pending: readonly PendingEvent[]): void {
+    const incoming: Booking[] = [];
+    for (const { event } of pending) {
+      if (event.type !== 'BookingConfirmed' || !takesSeats(event.data.booking.status)) continue;
+      const booking = event.data.booking;
+      for (const tableId of booking.tableIds) {
+        const clash =
+          [...(this.bookingsByTable.get(tableId) ?? [])].map((id) => this.bookings.get(id)!).find((other) => conflicts(other, booking)) ??
+          incoming.find((other) => other.tableIds.includes(tableId) && conflicts(other, booking));
+        if (clash) throw new SeatConflict(tableId, clash.id);
+      }
+      incoming.push(booking);
+    }
+  }
+
+  private project(entry: StoredEvent): void {
+    const event = { type: entry.type, data: structuredClone(entry.data) } as PendingEvent['event'];
+    switch (event.type) {
+      case 'RestaurantRegistered':
+        this.restaurants.set(event.data.restaurant.id, event.data.restaurant);
+        return;
+      case 'SectorAdded':
+        this.sectors.set(event.data.sector.id, event.data.sector);
+        return;
+      case 'TableAdded':
+        this.tables.set(event.data.table.id, event.data.table);
+        return;
+      case 'BookingConfirmed': {
+        const booking = event.data.booking;
+        this.bookings.set(booking.id, booking);
+        addTo(this.bookingsBySector, booking.sectorId, booking.id);
+        for (const tableId of booking.tableIds) addTo(this.bookingsByTable, tableId, booking.id);
+        return;
+      }
+      case 'BookingCancelled': {
+        const next = evolveBooking(this.bookings.get(event.data.bookingId) ?? null, event);
+        if (next) this.bookings.set(next.id, next);
+        return;
+      }
+    }
+  }
+
+  async restaurant(id: string): Promise<Restaurant | null> {
+    return copy(this.restaurants.get(id));
+  }
+
+  async sector(id: string): Promise<Sector | null> {
+    return copy(this.sectors.get(id));
+  }
+
+  async table(id: string): Promise<Table | null> {
+    return copy(this.tables.get(id));
+  }
+
+  async tablesOfSector(sectorId: string): Promise<Table[]> {
+    return [...this.tables.values()].filter((table) => table.sectorId === sectorId).map((table) => ({ ...table }));
+  }
+
+  async booking(id: string): Promise<Versioned<Booking> | null> {
+    const booking = this.bookings.get(id);
+    if (!booking) return null;
+    return { value: structuredClone(booking), version: this.versions.get(`booking-${id}`) ?? 0 };
+  }
+
+  async bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]> {
+    return this.bookingsOf(sectorId)
+      .filter((booking) => booking.restaurantId === restaurantId && booking.date === date)
+      .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1))
+      .map((booking) => structuredClone(booking));
+  }
+
+  async seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
+    return this.bookingsOf(sectorId).filter((booking) => takesSeats(booking.status) && overlaps(booking, span));
+  }
+
+  async counts() {
+    return {
+      restaurants: this.restaurants.size,
+      sectors: this.sectors.size,
+      tables: this.tables.size,
+      bookings: this.bookings.size,
+    };
+  }
+
+  private bookingsOf(sectorId: string): Booking[] {
+    return [...(this.bookingsBySector.get(sectorId) ?? [])].map((id) => this.bookings.get(id)!);
+  }
+
+  async claim(scope: string, key: string, payloadHash: string, now: number, expiresAt: number): Promise<ClaimResult> {
+    const id = recordId(scope, key);
+    const record = this.idempotency.get(id);
+    if (record && record.expiresAt > now) {
+      if (record.payloadHash !== payloadHash) return { outcome: 'mismatch' };
+      return record.response ? { outcome: 'completed', response: structuredClone(record.response) } : { outcome: 'in_progress' };
+    }
+    this.idempotency.set(id, { payloadHash, response: null, expiresAt });
+    return { outcome: 'claimed' };
+  }
+
+  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    const record = this.idempotency.get(recordId(scope, key));
+    if (record) record.response = structuredClone(response);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    this.idempotency.delete(recordId(scope, key));
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    let purged = 0;
+    for (const [id, record] of this.idempotency) {
+      if (record.expiresAt <= now) {
+        this.idempotency.delete(id);
+        purged++;
+      }
+    }
+    return purged;
+  }
+}
+
+function conflicts(a: Booking, b: Booking): boolean {
+  return takesSeats(a.status) && overlaps(a, b);
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(id);
+}
+
+function copy<T extends object>(value: T | undefined): T | null {
+  return value ? structuredClone(value) : null;
+}
+
+function recordId(scope: string, key: string): string {
+  return `${scope}\u0000${key}`;
+}

@@ -1,0 +1,61 @@
+import { DEFAULT_DURATION_RANGE, type Restaurant, type Sector, type Table } from '../../domain/restaurants/restaurant.js';
+import { describeWindowProblem, type LocalWindow } from '../../domain/time/serviceWindows.js';
+import { AppError } from '../../errors/catalogue.js';
+import type { RestaurantInput, SectorInput, TableInput } from '../contracts/setup.js';
+import type { Caller, Dependencies } from '../dependencies.js';
+import { requireRestaurant } from '../lookups.js';
+import { StreamVersionConflict, streams, type PendingEvent } from '../ports/eventStore.js';
+import { restaurantView, sectorView, tableView } from '../views.js';
+
+function checkWindows(windows: LocalWindow[] | undefined): void {
+  const problem = windows ? describeWindowProblem(windows) : null;
+  if (problem) throw new AppError('invalid_input', problem);
+}
+
+/** Appends an entity's first event; a stream that exists means the id is taken. */
+async function appendNew(deps: Dependencies, pending: PendingEvent, caller: Caller, label: string): Promise<void> {
+  try {
+    await deps.events.append([pending], { actor: caller.actor, requestId: caller.requestId }, deps.clock.now());
+  } catch (error) {
+    if (error instanceof StreamVersionConflict) throw new AppError('already_exists', `${label} already exists`);
+    throw error;
+  }
+}
+
+export async function registerRestaurant(deps: Dependencies, input: RestaurantInput, caller: Caller) {
+  checkWindows(input.windows);
+  const now = deps.clock.now();
+  const restaurant: Restaurant = {
+    id: input.id,
+    name: input.name,
+    timezone: input.timezone,
+    windows: input.windows,
+    durationRange: input.durationRange ?? { ...DEFAULT_DURATION_RANGE },
+    createdAt: now,
+    updatedAt: now,
+  };
+  const event = { type: 'RestaurantRegistered', data: { restaurant } } as const;
+  await appendNew(deps, { stream: streams.restaurant(input.id), expectedVersion: 'none', event }, caller, `restaurant ${input.id}`);
+  return restaurantView(restaurant);
+}
+
+export async function addSector(deps: Dependencies, input: SectorInput, caller: Caller) {
+  checkWindows(input.windows);
+  const restaurant = await requireRestaurant(deps.reads, input.restaurantId);
+  const now = deps.clock.now();
+  const sector: Sector = { ...input, createdAt: now, updatedAt: now };
+  const event = { type: 'SectorAdded', data: { sector } } as const;
+  await appendNew(deps, { stream: streams.sector(input.id), expectedVersion: 'none', event }, caller, `sector ${input.id}`);
+  return sectorView(sector, restaurant.timezone);
+}
+
+export async function addTable(deps: Dependencies, input: TableInput, caller: Caller) {
+  const sector = await deps.reads.sector(input.sectorId);
+  if (!sector) throw new AppError('not_found', `sector ${input.sectorId} does not exist`);
+  const restaurant = await requireRestaurant(deps.reads, sector.restaurantId);
+  const now = deps.clock.now();
+  const table: Table = { ...input, createdAt: now, updatedAt: now };
+  const event = { type: 'TableAdded', data: { table } } as const;
+  await appendNew(deps, { stream: streams.table(input.id), expectedVersion: 'none', event }, caller, `table ${input.id}`);
+  return tableView(table, restaurant.timezone);
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { BOOKING_STATUSES } from '../../domain/bookings/booking.js';
+import {
+  calendarDate,
+  durationMinutes,
+  entityId,
+  gridTime,
+  instantWithOffset,
+  partySize,
+  queryDuration,
+  queryLimit,
+  queryPartySize,
+} from './fields.js';
+
+const requestedWindow = {
+  windowStart: gridTime.optional(),
+  windowEnd: gridTime.optional(),
+};
+
+export const discoverQuery = z.object({
+  restaurantId: entityId,
+  sectorId: entityId,
+  date: calendarDate,
+  partySize: queryPartySize,
+  duration: queryDuration,
+  ...requestedWindow,
+  limit: queryLimit,
+});
+export type DiscoverQuery = z.output<typeof discoverQuery>;
+
+export const createBookingBody = z.object({
+  restaurantId: entityId,
+  sectorId: entityId,
+  partySize,
+  durationMinutes,
+  date: calendarDate,
+  ...requestedWindow,
+  guestName: z.string().trim().min(1).max(200).optional(),
+  guestEmail: z.email().max(320).optional(),
+  guestPhone: z
+    .string()
+    .regex(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number' })
+    .optional(),
+  notes: z.string().max(2000).optional(),
+});
+export type CreateBookingInput = z.output<typeof createBookingBody>;
+
+export const dayQuery = z.object({ restaurantId: entityId, sectorId: entityId, date: calendarDate });
+export type DayQuery = z.output<typeof dayQuery>;
+
+export const bookingIdParams = z.object({ id: entityId });
+
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1–255 visible ASCII characters' });
+
+export const bookingView = z
+  .object({
+    id: z.string(),
+    restaurantId: z.string(),
+    sectorId: z.string(),
+    date: calendarDate,
+    tableIds: z.array(z.string()),
+    partySize: z.int(),
+    start: instantWithOffset,
+    end: instantWithOffset,
+    durationMinutes: z.int(),
+    status: z.enum(BOOKING_STATUSES),
+    guestName: z.string().optional(),
+    guestEmail: z.string().optional(),
+    guestPhone: z.string().optional(),
+    notes: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Booking' });
+export type BookingView = z.infer<typeof bookingView>;
+
+export const candidateView = z.object({
+  kind: z.enum(['single', 'combo']),
+  tableIds: z.array(z.string()),
+  start: instantWithOffset,
+  end: instantWithOffset,
+  score: z.number(),
+  rationale: z.string(),
+});
+
+export const discoverResponse = z.object({
+  slotMinutes: z.literal(15),
+  durationMinutes: z.int(),
+  candidates: z.array(candidateView),
+});
+export type DiscoverResponse = z.infer<typeof discoverResponse>;
+
+export const dayResponse = z.object({ date: calendarDate, items: z.array(bookingView) });
+export type DayResponse = z.infer<typeof dayResponse>;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { entityId, serviceWindow, timeZone } from './fields.js';
+
+const windows = z.array(serviceWindow).max(12).optional();
+
+export const restaurantInput = z.object({
+  id: entityId,
+  name: z.string().trim().min(1).max(200),
+  timezone: timeZone,
+  windows,
+  durationRange: z
+    .object({ min: z.int().positive().multipleOf(15), max: z.int().positive().multipleOf(15).max(24 * 60) })
+    .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
+    .optional(),
+});
+export type RestaurantInput = z.output<typeof restaurantInput>;
+
+export const sectorInput = z.object({
+  id: entityId,
+  restaurantId: entityId,
+  name: z.string().trim().min(1).max(200),
+  windows,
+});
+export type SectorInput = z.output<typeof sectorInput>;
+
+const seats = z.int().positive().max(1000);
+
+/** Accepts `minSize`/`maxSize` or the seed's `capacityMin`/`capacityMax`. */
+export const tableInput = z
+  .object({
+    id: entityId,
+    sectorId: entityId,
+    name: z.string().trim().min(1).max(200).optional(),
+    minSize: seats.optional(),
+    maxSize: seats.optional(),
+    capacityMin: seats.optional(),
+    capacityMax: seats.optional(),
+  })
+  .transform(({ capacityMin, capacityMax, ...table }, context) => {
+    const minSize = table.minSize ?? capacityMin;
+    const maxSize = table.maxSize ?? capacityMax;
+    if (minSize === undefined || maxSize === undefined) {
+      context.addIssue({ code: 'custom', message: 'minSize and maxSize (or capacityMin and capacityMax) are required' });
+      return z.NEVER;
+    }
+    if (minSize > maxSize) {
+      context.addIssue({ code: 'custom', message: 'minSize must not exceed maxSize', path: ['minSize'] });
+      return z.NEVER;
+    }
+    return { id: table.id, sectorId: table.sectorId, name: table.name ?? table.id, minSize, maxSize };
+  });
+export type TableInput = z.output<typeof tableInput>;
+
+const audit = { createdAt: z.string(), updatedAt: z.string() };
+
+export const restaurantView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    timezone: z.string(),
+    windows: z.array(serviceWindow).optional(),
+    durationRange: z.object({ min: z.int(), max: z.int() }),
+    ...audit,
+  })
+  .meta({ id: 'Restaurant' });
+
+export const sectorView = z
+  .object({ id: z.string(), restaurantId: z.string(), name: z.string(), windows: z.array(serviceWindow).optional(), ...audit })
+  .meta({ id: 'Sector' });
+
+export const tableView = z
+  .object({ id: z.string(), sectorId: z.string(), name: z.string(), minSize: z.int(), maxSize: z.int(), ...audit })
+  .meta({ id: 'Table' });
+
+export const seedResult = z.object({ created: z.array(z.string()), existing: z.array(z.string()) });
+export type SeedResult = z.infer<typeof seedResult>;
+
+export const adminInfo = z.object({
+  service: z.literal('wokibrain'),
+  version: z.string(),
+  store: z.string(),
+  startedAt: z.string(),
+  counts: z.object({ restaurants: z.int(), sectors: z.int(), tables: z.int(), bookings: z.int() }),
+});
+export type AdminInfo = z.infer<typeof adminInfo>;

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../errors/catalogue.js';
+import type { Dependencies } from './dependencies.js';
+import type { StoredResponse } from './ports/idempotencyStore.js';
+
+export interface IdempotentOutcome extends StoredResponse {
+  replayed: boolean;
+}
+
+const POLL_MS = 25;
+
+/** JSON with keys sorted, so that the same payload hashes the same however it was written. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function payloadHash(payload: unknown): string {
+  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+}
+
+/**
+ * Runs `work` once per (caller, key, payload). A completed key replays its stored
+ * response; a key in flight is waited for; a key reused with another payload is
+ * refused. Failed work releases the key, so only successes are remembered.
+ */
+export async function runIdempotently(
+  deps: Dependencies,
+  scope: string,
+  key: string | undefined,
+  payload: unknown,
+  work: () => Promise<StoredResponse>,
+): Promise<IdempotentOutcome> {
+  if (key === undefined) return { ...(await work()), replayed: false };
+  const hash = payloadHash(payload);
+  const deadline = deps.clock.now() + deps.settings.idempotencyWaitMs;
+  for (;;) {
+    const now = deps.clock.now();
+    const claim = await deps.idempotency.claim(scope, key, hash, now, now + deps.settings.idempotencyRetentionMs);
+    switch (claim.outcome) {
+      case 'completed':
+        return { ...claim.response, replayed: true };
+      case 'mismatch':
+        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used with a different payload');
+      case 'claimed':
+        return { ...(await completeClaim(deps, scope, key, work)), replayed: false };
+      case 'in_progress':
+        if (deps.clock.now() >= deadline) {
+          throw new AppError('idempotency_in_progress', 'a request with this Idempotency-Key is still being processed; retry shortly', {
+            retryAfterSeconds: 1,
+          });
+        }
+        await sleep(POLL_MS);
+    }
+  }
+}
+
+async function completeClaim(
+  deps: Dependencies,
+  scope: string,
+  key: string,
+  work: () => Promise<StoredResponse>,
+): Promise<StoredResponse> {
+  let response: StoredResponse;
+  try {
+    response = await work();
+  } catch (error) {
+    await deps.idempotency.release(scope, key);
+    throw error;
+  }
+  await deps.idempotency.complete(scope, key, response);
+  return response;
+}

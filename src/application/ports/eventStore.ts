@@ -1,0 +1,70 @@
+import type { BookingEvent } from '../../domain/bookings/bookingEvents.js';
+import type { SetupEvent } from '../../domain/restaurants/restaurant.js';
+
+export type DomainEvent = BookingEvent | SetupEvent;
+
+/** `'none'` expects the stream not to exist yet; a number is the version last read. */
+export type ExpectedVersion = number | 'none';
+
+export interface PendingEvent {
+  stream: string;
+  expectedVersion: ExpectedVersion;
+  event: DomainEvent;
+}
+
+export interface EventMetadata {
+  actor: string;
+  requestId?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+export interface StoredEvent {
+  /** Position in the global log, from 1. */
+  position: number;
+  stream: string;
+  /** Version of the stream after this event, from 1. */
+  version: number;
+  type: DomainEvent['type'];
+  data: DomainEvent['data'];
+  metadata: EventMetadata;
+  recordedAt: number;
+}
+
+/**
+ * Append-only log. `append` writes every event or none, and updates the read
+ * models in the same step, so a read right after a write sees it.
+ */
+export interface EventStore {
+  append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]>;
+  readStream(stream: string): Promise<StoredEvent[]>;
+}
+
+/** The stream already exists, or moved on since it was read. */
+export class StreamVersionConflict extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected version ${expected}, found ${actual}`);
+    this.name = 'StreamVersionConflict';
+  }
+}
+
+/** The store refused a booking whose seats overlap a seat-taking booking on a table. */
+export class SeatConflict extends Error {
+  constructor(
+    readonly tableId: string,
+    readonly conflictingBookingId: string,
+  ) {
+    super(`table ${tableId} is taken by ${conflictingBookingId} for part of that interval`);
+    this.name = 'SeatConflict';
+  }
+}
+
+export const streams = {
+  restaurant: (id: string) => `restaurant-${id}`,
+  sector: (id: string) => `sector-${id}`,
+  table: (id: string) => `table-${id}`,
+  booking: (id: string) => `booking-${id}`,
+};

@@ -1,0 +1,12 @@
+export interface Clock {
+  now(): number;
+}
+
+export interface IdGenerator {
+  bookingId(): string;
+}
+
+/** Serialises work on one key. Only lowers contention: the store still refuses overlaps. */
+export interface LockManager {
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,71 @@
+import { blocksOfBookings } from '../../domain/availability/seatBlock.js';
+import type { Restaurant, Sector } from '../../domain/restaurants/restaurant.js';
+import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
+import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
+import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
+import { parseLocalTime } from '../../domain/time/localTime.js';
+import { AppError } from '../../errors/catalogue.js';
+import type { ReadModel } from '../ports/readModel.js';
+import { requireSectorOf } from '../lookups.js';
+
+export interface SeatingRequest {
+  restaurantId: string;
+  sectorId: string;
+  date: string;
+  partySize: number;
+  durationMinutes: number;
+  windowStart?: string | undefined;
+  windowEnd?: string | undefined;
+}
+
+export interface SeatingPlan {
+  restaurant: Restaurant;
+  sector: Sector;
+  candidates: Candidate[];
+}
+
+/**
+ * The one path from a request to ranked candidates, shared by discover and create:
+ * checks, service windows, current blocks, the engine. Throws `no_capacity` when
+ * nothing fits.
+ */
+export async function planSeating(reads: ReadModel, request: SeatingRequest, limit: number): Promise<SeatingPlan> {
+  const { restaurant, sector } = await requireSectorOf(reads, request.restaurantId, request.sectorId);
+  const { min, max } = restaurant.durationRange;
+  if (request.durationMinutes < min || request.durationMinutes > max) {
+    throw new AppError('invalid_input', `durationMinutes must be between ${min} and ${max} for this restaurant`);
+  }
+  if (request.windowStart !== undefined && request.windowStart === request.windowEnd) {
+    throw new AppError('invalid_input', 'windowStart and windowEnd must differ');
+  }
+  const windows = searchWindows({
+    zone: restaurant.timezone,
+    date: request.date,
+    serviceWindows: windowsOfSector(restaurant, sector),
+    windowStart: request.windowStart === undefined ? undefined : parseLocalTime(request.windowStart)!,
+    windowEnd: request.windowEnd === undefined ? undefined : parseLocalTime(request.windowEnd)!,
+  });
+  if (!windows) {
+    throw new AppError('outside_service_window', `the requested window does not meet service hours on ${request.date}`);
+  }
+  const [tables, bookings] = await Promise.all([
+    reads.tablesOfSector(sector.id),
+    reads.seatTakingBookings(sector.id, spanOf(windows)),
+  ]);
+  const candidates = discoverSeatings({
+    zone: restaurant.timezone,
+    windows,
+    partySize: request.partySize,
+    durationMinutes: request.durationMinutes,
+    tables,
+    blocks: blocksOfBookings(bookings),
+    limit,
+  });
+  if (candidates.length === 0) {
+    throw new AppError(
+      'no_capacity',
+      `no table or combination in sector ${sector.id} seats ${request.partySize} for ${request.durationMinutes} minutes in that window`,
+    );
+  }
+  return { restaurant, sector, candidates };
+}

@@ -1,0 +1,58 @@
+import type { Booking } from '../domain/bookings/booking.js';
+import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant.js';
+import type { Candidate } from '../domain/seating/discoverSeatings.js';
+import { formatInstant } from '../domain/time/zone.js';
+import type { BookingView } from './contracts/bookings.js';
+
+/** Instants leave the application in the restaurant's offset; audit times keep milliseconds. */
+export function bookingView(booking: Booking, zone: string): BookingView {
+  const view: BookingView = {
+    id: booking.id,
+    restaurantId: booking.restaurantId,
+    sectorId: booking.sectorId,
+    date: booking.date,
+    tableIds: [...booking.tableIds],
+    partySize: booking.partySize,
+    start: formatInstant(zone, booking.start),
+    end: formatInstant(zone, booking.end),
+    durationMinutes: booking.durationMinutes,
+    status: booking.status,
+    createdAt: formatInstant(zone, booking.createdAt, true),
+    updatedAt: formatInstant(zone, booking.updatedAt, true),
+  };
+  for (const field of ['guestName', 'guestEmail', 'guestPhone', 'notes'] as const) {
+    if (booking[field] !== undefined) view[field] = booking[field];
+  }
+  return view;
+}
+
+export function candidateView(candidate: Candidate, zone: string) {
+  return {
+    kind: candidate.kind,
+    tableIds: candidate.tableIds,
+    start: formatInstant(zone, candidate.start),
+    end: formatInstant(zone, candidate.end),
+    score: candidate.score,
+    rationale: candidate.rationale,
+  };
+}
+
+const audit = (entity: { createdAt: number; updatedAt: number }, zone: string) => ({
+  createdAt: formatInstant(zone, entity.createdAt, true),
+  updatedAt: formatInstant(zone, entity.updatedAt, true),
+});
+
+export function restaurantView(restaurant: Restaurant) {
+  const { createdAt: _c, updatedAt: _u, ...rest } = restaurant;
+  return { ...rest, ...audit(restaurant, restaurant.timezone) };
+}
+
+export function sectorView(sector: Sector, zone: string) {
+  const { createdAt: _c, updatedAt: _u, ...rest } = sector;
+  return { ...rest, ...audit(sector, zone) };
+}
+
+export function tableView(table: Table, zone: string) {
+  const { createdAt: _c, updatedAt: _u, ...rest } = table;
+  return { ...rest, ...audit(table, zone) };
+}

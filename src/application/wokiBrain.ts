@@ -1,0 +1,31 @@
+import { cancelBooking } from './commands/cancelBooking.js';
+import { createBooking } from './commands/createBooking.js';
+import { seedDemo } from './commands/seedDemo.js';
+import { addSector, addTable, registerRestaurant } from './commands/setup.js';
+import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
+import type { RestaurantInput, SectorInput, TableInput } from './contracts/setup.js';
+import type { Caller, Dependencies } from './dependencies.js';
+import { adminInfo } from './queries/adminInfo.js';
+import { getBooking, listDay } from './queries/bookingQueries.js';
+import { discover } from './queries/discover.js';
+
+/** Every use case, bound to its dependencies: what each protocol adapter calls. */
+export function createWokiBrain(deps: Dependencies) {
+  const startedAt = deps.clock.now();
+  return {
+    discover: (query: DiscoverQuery) => discover(deps, query),
+    createBooking: (input: CreateBookingInput, caller: Caller, idempotencyKey?: string) =>
+      createBooking(deps, input, caller, idempotencyKey),
+    listDay: (query: DayQuery) => listDay(deps, query),
+    getBooking: (id: string) => getBooking(deps, id),
+    cancelBooking: (id: string, caller: Caller) => cancelBooking(deps, id, caller),
+    registerRestaurant: (input: RestaurantInput, caller: Caller) => registerRestaurant(deps, input, caller),
+    addSector: (input: SectorInput, caller: Caller) => addSector(deps, input, caller),
+    addTable: (input: TableInput, caller: Caller) => addTable(deps, input, caller),
+    seedDemo: (caller: Caller) => seedDemo(deps, caller),
+    info: () => adminInfo(deps, startedAt),
+    purgeExpiredIdempotencyKeys: () => deps.idempotency.purgeExpired(deps.clock.now()),
+  };
+}
+
+export type WokiBrain = ReturnType<typeof createWokiBrain>;

@@ -1,0 +1,62 @@
+import type { Interval } from '../time/interval.js';
+import type { Instant } from '../time/zone.js';
+
+/**
+ * The candidate starts of one request, and sets of them as bitsets: bit i stands
+ * for `starts[i]`. Intersecting the start sets of several tables is a word-wise AND,
+ * which is what makes the combination search cheap.
+ */
+export type StartSet = Uint32Array;
+
+export function emptyStartSet(startCount: number): StartSet {
+  return new Uint32Array(Math.max(1, Math.ceil(startCount / 32)));
+}
+
+/** Grid starts `t` with `[t, t + duration)` inside a window, ascending and unique. */
+export function gridStarts(windows: readonly Interval[], durationMs: number, slotMs: number): Instant[] {
+  const starts: Instant[] = [];
+  for (const window of windows) {
+    for (let t = window.start; t + durationMs <= window.end; t += slotMs) starts.push(t);
+  }
+  starts.sort((a, b) => a - b);
+  return starts.filter((t, i) => i === 0 || t !== starts[i - 1]);
+}
+
+/** The starts whose whole stay `[t, t + duration)` lies inside one gap. */
+export function startsInsideGaps(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): StartSet {
+  const set = emptyStartSet(starts.length);
+  let g = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    while (g < gaps.length && gaps[g]!.end < start + durationMs) g++;
+    if (g === gaps.length) break;
+    if (gaps[g]!.start <= start) set[i >>> 5]! |= 1 << (i & 31);
+  }
+  return set;
+}
+
+export function intersectInto(target: StartSet, a: StartSet, b: StartSet): boolean {
+  let any = 0;
+  for (let w = 0; w < target.length; w++) {
+    target[w] = a[w]! & b[w]!;
+    any |= target[w]!;
+  }
+  return any !== 0;
+}
+
+export function isEmptySet(set: StartSet): boolean {
+  for (let w = 0; w < set.length; w++) if (set[w] !== 0) return false;
+  return true;
+}
+
+/** Indices of set bits, ascending. */
+export function* membersOf(set: StartSet): Generator<number> {
+  for (let w = 0; w < set.length; w++) {
+    let word = set[w]!;
+    while (word !== 0) {
+      const bit = 31 - Math.clz32(word & -word);
+      yield w * 32 + bit;
+      word &= word - 1;
+    }
+  }
+}

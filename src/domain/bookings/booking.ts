@@ -1,0 +1,35 @@
+import type { CalendarDate } from '../time/calendarDate.js';
+import type { Instant } from '../time/zone.js';
+
+export const BOOKING_STATUSES = ['CONFIRMED', 'CANCELLED'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** Statuses that keep the tables: only these block availability. */
+export const SEAT_TAKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED'];
+
+export function takesSeats(status: BookingStatus): boolean {
+  return SEAT_TAKING_STATUSES.includes(status);
+}
+
+export interface Guest {
+  guestName?: string | undefined;
+  guestEmail?: string | undefined;
+  guestPhone?: string | undefined;
+  notes?: string | undefined;
+}
+
+export interface Booking extends Guest {
+  id: string;
+  restaurantId: string;
+  sectorId: string;
+  /** The service date it belongs to: the date its window opened on. */
+  date: CalendarDate;
+  tableIds: string[];
+  partySize: number;
+  start: Instant;
+  end: Instant;
+  durationMinutes: number;
+  status: BookingStatus;
+  createdAt: Instant;
+  updatedAt: Instant;
+}

@@ -1,0 +1,43 @@
+import type { LocalWindow } from '../time/serviceWindows.js';
+
+export interface Restaurant {
+  id: string;
+  name: string;
+  timezone: string;
+  windows?: LocalWindow[] | undefined;
+  /** Allowed stay lengths; multiples of 15 (SPEC default 30–180). */
+  durationRange: { min: number; max: number };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Sector {
+  id: string;
+  restaurantId: string;
+  name: string;
+  /** When present, replaces the restaurant's windows for this sector. */
+  windows?: LocalWindow[] | undefined;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Table {
+  id: string;
+  sectorId: string;
+  name: string;
+  minSize: number;
+  maxSize: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const DEFAULT_DURATION_RANGE = { min: 30, max: 180 } as const;
+
+export function windowsOfSector(restaurant: Restaurant, sector: Sector): LocalWindow[] | undefined {
+  return sector.windows && sector.windows.length > 0 ? sector.windows : restaurant.windows;
+}
+
+export type SetupEvent =
+  | { type: 'RestaurantRegistered'; data: { restaurant: Restaurant } }
+  | { type: 'SectorAdded'; data: { sector: Sector } }
+  | { type: 'TableAdded'; data: { table: Table } };

@@ -1,0 +1,34 @@
+import type { CalendarDate } from '../time/calendarDate.js';
+import type { Interval } from '../time/interval.js';
+import type { MinuteOfDay } from '../time/localTime.js';
+import { clipToRequest, resolveRequestedWindow, resolveServiceWindows, type LocalWindow } from '../time/serviceWindows.js';
+
+export interface SearchWindowRequest {
+  zone: string;
+  date: CalendarDate;
+  serviceWindows: readonly LocalWindow[] | undefined;
+  windowStart?: MinuteOfDay | undefined;
+  windowEnd?: MinuteOfDay | undefined;
+}
+
+/**
+ * Where a booking for that date may lie: each service window clipped to the
+ * requested window. `null` means the request misses service hours altogether.
+ */
+export function searchWindows(request: SearchWindowRequest): Interval[] | null {
+  const service = resolveServiceWindows(request.zone, request.date, request.serviceWindows);
+  const requested = resolveRequestedWindow(
+    request.zone,
+    request.date,
+    request.serviceWindows,
+    request.windowStart,
+    request.windowEnd,
+  );
+  const clipped = clipToRequest(service, requested);
+  return clipped.length > 0 ? clipped : null;
+}
+
+/** The span that holds every window: what availability must read blocks for. */
+export function spanOf(windows: readonly Interval[]): Interval {
+  return { start: windows[0]!.start, end: windows[windows.length - 1]!.end };
+}
