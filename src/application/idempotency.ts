@@ -9,6 +9,8 @@ export interface IdempotentOutcome extends StoredResponse {
 }
 
 const POLL_MS = 25;
+/** A claim left by a crashed process stops blocking its key after this long. */
+const CLAIM_LEASE_MS = 30_000;
 
 /** JSON with keys sorted, so that the same payload hashes the same however it was written. */
 export function canonicalJson(value: unknown): string {
@@ -43,7 +45,14 @@ export async function runIdempotently(
   const deadline = deps.clock.now() + deps.settings.idempotencyWaitMs;
   for (;;) {
     const now = deps.clock.now();
-    const claim = await deps.idempotency.claim(scope, key, hash, now, now + deps.settings.idempotencyRetentionMs);
+    const claim = await deps.idempotency.claim({
+      scope,
+      key,
+      payloadHash: hash,
+      now,
+      expiresAt: now + deps.settings.idempotencyRetentionMs,
+      leaseUntil: now + CLAIM_LEASE_MS,
+    });
     switch (claim.outcome) {
       case 'completed':
         return { ...claim.response, replayed: true };

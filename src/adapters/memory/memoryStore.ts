@@ -11,13 +11,14 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
-import type { ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
 
 interface IdempotencyRecord {
   payloadHash: string;
   response: StoredResponse | null;
   expiresAt: number;
+  leaseUntil: number;
 }
 
 /**
@@ -162,14 +163,15 @@ export class MemoryStore implements EventStore, ReadModel, IdempotencyStore {
     return [...(this.bookingsBySector.get(sectorId) ?? [])].map((id) => this.bookings.get(id)!);
   }
 
-  async claim(scope: string, key: string, payloadHash: string, now: number, expiresAt: number): Promise<ClaimResult> {
+  async claim({ scope, key, payloadHash, now, expiresAt, leaseUntil }: ClaimRequest): Promise<ClaimResult> {
     const id = recordId(scope, key);
     const record = this.idempotency.get(id);
-    if (record && record.expiresAt > now) {
+    const live = record && record.expiresAt > now && (record.response !== null || record.leaseUntil > now);
+    if (record && live) {
       if (record.payloadHash !== payloadHash) return { outcome: 'mismatch' };
       return record.response ? { outcome: 'completed', response: structuredClone(record.response) } : { outcome: 'in_progress' };
     }
-    this.idempotency.set(id, { payloadHash, response: null, expiresAt });
+    this.idempotency.set(id, { payloadHash, response: null, expiresAt, leaseUntil });
     return { outcome: 'claimed' };
   }
 

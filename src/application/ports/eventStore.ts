@@ -39,6 +39,20 @@ export interface EventStore {
   readStream(stream: string): Promise<StoredEvent[]>;
 }
 
+/**
+ * What operators need beyond the use cases: backup, restore and replay. Each
+ * adapter also creates its schema through versioned migrations when opened.
+ */
+export interface EventLogMaintenance {
+  /** Events in log order from a position (exclusive), at most `limit`. */
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Writes events as they were (positions, versions, times) into an empty log, projecting them. */
+  importEvents(events: readonly StoredEvent[]): Promise<void>;
+  /** Empties every projection and replays the whole log into them. */
+  rebuildProjections(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The stream already exists, or moved on since it was read. */
 export class StreamVersionConflict extends Error {
   constructor(
