@@ -1,15 +1,27 @@
+import { join } from 'node:path';
 import type { Dependencies } from './application/dependencies.js';
-import type { Clock, IdGenerator } from './application/ports/runtime.js';
+import type { EventLogMaintenance, EventStore } from './application/ports/eventStore.js';
+import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
+import type { ReadModel } from './application/ports/readModel.js';
+import type { Clock, IdGenerator, LockManager } from './application/ports/runtime.js';
 import { createWokiBrain, type WokiBrain } from './application/wokiBrain.js';
 import { MemoryStore } from './adapters/memory/memoryStore.js';
 import { InProcessLocks } from './adapters/runtime/inProcessLocks.js';
 import { randomIds, systemClock } from './adapters/runtime/system.js';
+import { SqliteStore } from './adapters/sqlite/sqliteStore.js';
+import type { Config } from './config/config.js';
 
 export const VERSION = '0.1.0';
+
+/** Everything a storage adapter provides. */
+export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore;
 
 export interface Composition {
   app: WokiBrain;
   deps: Dependencies;
+  store: Store;
+  /** Closes the store and any lock connection. */
+  close(): Promise<void>;
 }
 
 export interface ComposeOptions {
@@ -19,22 +31,68 @@ export interface ComposeOptions {
   ids?: IdGenerator;
 }
 
+type StoreConfig = Pick<Config, 'store' | 'dataDir' | 'databaseUrl'>;
+
+/** Opens the configured store, running its migrations. */
+export async function openStore(config: StoreConfig): Promise<{ store: Store; name: string }> {
+  switch (config.store) {
+    case 'memory':
+      return { store: new MemoryStore(), name: 'memory' };
+    case 'sqlite': {
+      const file = join(config.dataDir, 'wokibrain.sqlite');
+      return { store: SqliteStore.open(file), name: `sqlite:${file}` };
+    }
+    case 'postgres': {
+      const { openPostgresStore } = await import('./adapters/postgres/openPostgresStore.js');
+      return { store: await openPostgresStore({ connectionString: config.databaseUrl! }), name: 'postgres' };
+    }
+  }
+}
+
+async function openLocks(redisUrl: string | undefined): Promise<{ locks: LockManager; close(): Promise<void> }> {
+  if (!redisUrl) return { locks: new InProcessLocks(), close: async () => {} };
+  const { RedisLocks } = await import('./adapters/redis/redisLocks.js');
+  const locks = new RedisLocks(redisUrl);
+  return { locks, close: () => locks.close() };
+}
+
 /** Wires the application to its adapters: the only place that knows which store runs. */
-export function composeInMemory(options: ComposeOptions = {}): Composition {
-  const store = new MemoryStore();
+export function composeWith(store: Store, storeName: string, locks: LockManager, options: ComposeOptions = {}) {
   const deps: Dependencies = {
     events: store,
     reads: store,
     idempotency: store,
-    locks: new InProcessLocks(),
+    locks,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
     settings: {
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
       idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,
-      storeName: 'memory',
+      storeName,
       version: VERSION,
     },
   };
   return { app: createWokiBrain(deps), deps };
+}
+
+export async function composeFromConfig(
+  config: StoreConfig & Pick<Config, 'redisUrl' | 'idempotencyRetentionMs'>,
+  options: ComposeOptions = {},
+): Promise<Composition> {
+  const { store, name } = await openStore(config);
+  const locks = await openLocks(config.redisUrl);
+  const composed = composeWith(store, name, locks.locks, { idempotencyRetentionMs: config.idempotencyRetentionMs, ...options });
+  return {
+    ...composed,
+    store,
+    close: async () => {
+      await locks.close();
+      await store.close();
+    },
+  };
+}
+
+export function composeInMemory(options: ComposeOptions = {}): Composition {
+  const store = new MemoryStore();
+  return { ...composeWith(store, 'memory', new InProcessLocks(), options), store, close: () => store.close() };
 }

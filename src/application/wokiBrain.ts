@@ -6,6 +6,7 @@ import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bo
 import type { RestaurantInput, SectorInput, TableInput } from './contracts/setup.js';
 import type { Caller, Dependencies } from './dependencies.js';
 import { adminInfo } from './queries/adminInfo.js';
+import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
 
@@ -18,6 +19,7 @@ export function createWokiBrain(deps: Dependencies) {
       createBooking(deps, input, caller, idempotencyKey),
     listDay: (query: DayQuery) => listDay(deps, query),
     getBooking: (id: string) => getBooking(deps, id),
+    bookingHistory: (id: string) => bookingHistory(deps, id),
     cancelBooking: (id: string, caller: Caller) => cancelBooking(deps, id, caller),
     registerRestaurant: (input: RestaurantInput, caller: Caller) => registerRestaurant(deps, input, caller),
     addSector: (input: SectorInput, caller: Caller) => addSector(deps, input, caller),

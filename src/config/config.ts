@@ -12,6 +12,10 @@ const environment = z.object({
     .pipe(z.int().min(60, { message: 'must be at least 60 seconds' }))
     .default(86_400),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  STORE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -22,6 +26,12 @@ export interface Config {
   logLevel: (typeof levels)[number];
   idempotencyRetentionMs: number;
   seedDemo: boolean;
+  store: 'sqlite' | 'postgres' | 'memory';
+  /** Where the SQLite file lives. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** When set, locks go through Redis so that several processes share them. */
+  redisUrl: string | undefined;
 }
 
 /** Reads the configuration from the environment; a bad value stops the start with its reason. */
@@ -32,12 +42,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${reasons}`);
   }
   const values = parsed.data;
-  return {
+  const config: Config = {
     port: values.PORT,
     host: values.HOST,
     adminSecret: values.ADMIN_SECRET,
     logLevel: values.LOG_LEVEL,
     idempotencyRetentionMs: values.IDEMPOTENCY_RETENTION_SECONDS * 1000,
     seedDemo: values.SEED_DEMO === 'true',
+    store: values.STORE,
+    dataDir: values.DATA_DIR,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
   };
+  if (config.store === 'postgres' && !config.databaseUrl) {
+    throw new Error('invalid configuration: STORE=postgres needs DATABASE_URL');
+  }
+  return config;
 }

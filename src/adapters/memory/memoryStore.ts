@@ -6,6 +6,7 @@ import { overlaps, type Interval } from '../../domain/time/interval.js';
 import {
   SeatConflict,
   StreamVersionConflict,
+  type EventLogMaintenance,
   type EventMetadata,
   type EventStore,
   type PendingEvent,
@@ -26,7 +27,7 @@ interface IdempotencyRecord {
  * It keeps the same rules as the durable stores — versions, and no overlapping
  * seat-taking bookings on a table — so the application cannot tell them apart.
  */
-export class MemoryStore implements EventStore, ReadModel, IdempotencyStore {
+export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore {
   private readonly log: StoredEvent[] = [];
   private readonly versions = new Map<string, number>();
   private readonly restaurants = new Map<string, Restaurant>();
@@ -59,6 +60,28 @@ export class MemoryStore implements EventStore, ReadModel, IdempotencyStore {
     }
     return stored;
   }
+
+  async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.log.filter((entry) => entry.position > afterPosition).slice(0, limit).map((entry) => structuredClone(entry));
+  }
+
+  async importEvents(events: readonly StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      const entry = structuredClone(event);
+      this.log.push(entry);
+      this.versions.set(entry.stream, entry.version);
+      this.project(entry);
+    }
+  }
+
+  async rebuildProjections(): Promise<void> {
+    for (const index of [this.restaurants, this.sectors, this.tables, this.bookings, this.bookingsBySector, this.bookingsByTable]) {
+      index.clear();
+    }
+    for (const entry of this.log) this.project(entry);
+  }
+
+  async close(): Promise<void> {}
 
   async readStream(stream: string): Promise<StoredEvent[]> {
     return this.log.filter((entry) => entry.stream === stream).map((entry) => structuredClone(entry));

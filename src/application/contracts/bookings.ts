@@ -45,7 +45,13 @@ export const createBookingBody = z.object({
 });
 export type CreateBookingInput = z.output<typeof createBookingBody>;
 
-export const dayQuery = z.object({ restaurantId: entityId, sectorId: entityId, date: calendarDate });
+export const dayQuery = z.object({
+  restaurantId: entityId,
+  sectorId: entityId,
+  date: calendarDate,
+  /** An instant with an offset: list the day as it stood then. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+});
 export type DayQuery = z.output<typeof dayQuery>;
 
 export const bookingIdParams = z.object({ id: entityId });

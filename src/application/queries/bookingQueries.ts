@@ -3,8 +3,10 @@ import type { BookingView, DayQuery, DayResponse } from '../contracts/bookings.j
 import type { Dependencies } from '../dependencies.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
 import { bookingView } from '../views.js';
+import { listDayAsOf } from './bookingHistory.js';
 
 export async function listDay(deps: Dependencies, query: DayQuery): Promise<DayResponse> {
+  if (query.asOf !== undefined) return listDayAsOf(deps, query, Date.parse(query.asOf));
   const { restaurant } = await requireSectorOf(deps.reads, query.restaurantId, query.sectorId);
   const bookings = await deps.reads.bookingsOfDay(query.restaurantId, query.sectorId, query.date);
   return { date: query.date, items: bookings.map((booking) => bookingView(booking, restaurant.timezone)) };

@@ -11,6 +11,7 @@ import {
   idempotencyKey,
 } from '../../../application/contracts/bookings.js';
 import { errorBody } from '../../../application/contracts/errors.js';
+import { bookingHistory } from '../../../application/contracts/history.js';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
 import { callerOf } from '../requestContext.js';
 
@@ -75,6 +76,18 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
     config: { op: 'get_booking' },
     schema: { hide: hidden, tags, summary: 'One booking', params: bookingIdParams, response: { 200: bookingView, ...errors } },
     handler: async (request) => app.getBooking(request.params.id),
+  });
+
+  server.get('/woki/bookings/:id/history', {
+    config: { op: 'booking_history' },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: "The booking's events, oldest first, with the booking as it stood after each",
+      params: bookingIdParams,
+      response: { 200: bookingHistory, ...errors },
+    },
+    handler: async (request) => app.bookingHistory(request.params.id),
   });
 
   server.delete('/woki/bookings/:id', {

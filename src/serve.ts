@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildHttpServer } from './adapters/http/server.js';
-import { composeInMemory, VERSION } from './compose.js';
-import { loadConfig } from './config/config.js';
+import { composeFromConfig, VERSION } from './compose.js';
+import type { Config } from './config/config.js';
 
 const PURGE_EVERY_MS = 60_000;
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/** Runs the HTTP server until SIGINT or SIGTERM. */
+export async function serve(config: Config): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'wokibrain' } });
-  const { app } = composeInMemory({ idempotencyRetentionMs: config.idempotencyRetentionMs });
+  const composition = await composeFromConfig(config);
+  const { app } = composition;
 
   let adminSecret = config.adminSecret;
   if (!adminSecret) {
@@ -19,26 +20,23 @@ async function main(): Promise<void> {
   }
   if (config.seedDemo) {
     const seeded = await app.seedDemo({ actor: 'system' });
-    logger.info({ created: seeded.created.length }, 'demo data loaded');
+    if (seeded.created.length > 0) logger.info({ created: seeded.created }, 'demo data loaded');
   }
 
   const server = await buildHttpServer({ app, adminSecret, logger, version: VERSION });
-  const purge = setInterval(() => void app.purgeExpiredIdempotencyKeys(), PURGE_EVERY_MS);
+  const purge = setInterval(() => void app.purgeExpiredIdempotencyKeys().catch((error) => logger.error(error)), PURGE_EVERY_MS);
   purge.unref();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     await server.close();
+    await composition.close();
     process.exit(0);
   };
   process.once('SIGINT', (signal) => void stop(signal));
   process.once('SIGTERM', (signal) => void stop(signal));
 
   await server.listen({ port: config.port, host: config.host });
+  logger.info({ store: (await app.info()).store }, 'serving');
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -1,0 +1,44 @@
+import type { DiscoverCase } from './engine.js';
+import { BIG, DEMO } from './fixtures.js';
+
+export type Scale = 'demo' | 'big';
+
+export interface BenchCase extends DiscoverCase {
+  scale: Scale;
+}
+
+/** The requested window used by the "with window" rows: inside service on both scales. */
+const WINDOW = { windowStart: '20:00', windowEnd: '22:00' } as const;
+
+function both(scale: Scale, partySize: number, durationMinutes: number): BenchCase[] {
+  const sector = scale === 'demo' ? DEMO : BIG;
+  const base = { scale, ...sector, partySize, durationMinutes };
+  return [base, { ...base, ...WINDOW }];
+}
+
+/** Small parties and parties that need several tables, each over the whole day and inside a window. */
+export const engineCases: BenchCase[] = [
+  ...both('demo', 2, 60),
+  ...both('demo', 8, 90),
+  ...both('demo', 12, 90),
+  ...both('big', 2, 60),
+  ...both('big', 12, 90),
+  ...both('big', 20, 90),
+];
+
+export const httpCases: BenchCase[] = [
+  { scale: 'demo', ...DEMO, partySize: 2, durationMinutes: 60 },
+  { scale: 'demo', ...DEMO, partySize: 8, durationMinutes: 90 },
+  { scale: 'big', ...BIG, partySize: 2, durationMinutes: 60 },
+  { scale: 'big', ...BIG, partySize: 12, durationMinutes: 90, ...WINDOW },
+  { scale: 'big', ...BIG, partySize: 20, durationMinutes: 90 },
+];
+
+export function scaleLabel(scale: Scale): string {
+  return scale === 'demo' ? 'demo (5 tables)' : '100 tables, 1,000 bkg';
+}
+
+export function caseLabel(c: DiscoverCase): string {
+  const window = c.windowStart ? `${c.windowStart}–${c.windowEnd}` : 'whole day';
+  return `party ${c.partySize}, ${c.durationMinutes} min, ${window}`;
+}

@@ -1,0 +1,111 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `npm run build`, quietly unless it fails. */
+export function buildOnce(): void {
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(
+      `npm run build failed (exit ${result.status}); fix the build, or pass --no-build to use the existing dist/:\n` +
+        `${result.stdout}\n${result.stderr}`,
+    );
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  adminSecret: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Extra node flags for the server process, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** STORE for the server; `sqlite` gets a fresh temporary DATA_DIR. */
+  store?: 'memory' | 'sqlite';
+  readyTimeoutMs?: number;
+}
+
+/** Spawns `node dist/src/main.js` on a free port with a random admin secret and waits until it is ready. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const adminSecret = randomBytes(24).toString('base64url');
+  const store = options.store ?? 'memory';
+  const dataDir = store === 'sqlite' ? await mkdtemp(join(tmpdir(), 'wokibrain-bench-')) : undefined;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/src/main.js'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: adminSecret,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true',
+      STORE: store,
+      ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  for (;;) {
+    if (gone) {
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`server exited before it was ready:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/health/ready`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`server not ready after ${options.readyTimeoutMs ?? 20_000} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const stop = async () => {
+    await stopChild(child, exited);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  return { baseUrl, adminSecret, pid: child.pid!, stop };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,59 @@
+import type { ClaimRequest, ClaimResult, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { Queryable } from './db.js';
+
+interface RecordRow {
+  payload_hash: string;
+  response: StoredResponse | null;
+  expires_at: string;
+  lease_until: string;
+}
+
+/** Rounds of insert-then-read before a claim that keeps racing reports `in_progress`. */
+const ROUNDS = 5;
+
+/**
+ * One statement decides the claim: the insert wins on a free key, and the
+ * conflict branch takes the row over only when it is expired or its lease
+ * lapsed. Row locks make exactly one of several parallel claims succeed; the
+ * losers read the record that won.
+ */
+export async function claim(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
+  const { scope, key, payloadHash, now, expiresAt, leaseUntil } = request;
+  for (let round = 0; round < ROUNDS; round++) {
+    const taken = await db.query(
+      `INSERT INTO idempotency AS record (scope, key, payload_hash, response, expires_at, lease_until)
+       VALUES ($1, $2, $3, NULL, $4, $5)
+       ON CONFLICT (scope, key) DO UPDATE SET
+         payload_hash = EXCLUDED.payload_hash, response = NULL,
+         expires_at = EXCLUDED.expires_at, lease_until = EXCLUDED.lease_until
+       WHERE record.expires_at <= $6 OR (record.response IS NULL AND record.lease_until <= $6)
+       RETURNING 1`,
+      [scope, key, payloadHash, expiresAt, leaseUntil, now],
+    );
+    if ((taken.rowCount ?? 0) > 0) return { outcome: 'claimed' };
+    const found = await db.query<RecordRow>(
+      'SELECT payload_hash, response, expires_at, lease_until FROM idempotency WHERE scope = $1 AND key = $2',
+      [scope, key],
+    );
+    const record = found.rows[0];
+    // Released (or purged) between the two statements: try the insert again.
+    if (!record) continue;
+    if (record.payload_hash !== payloadHash) return { outcome: 'mismatch' };
+    if (record.response !== null) return { outcome: 'completed', response: record.response };
+    return { outcome: 'in_progress' };
+  }
+  return { outcome: 'in_progress' };
+}
+
+export async function complete(db: Queryable, scope: string, key: string, response: StoredResponse): Promise<void> {
+  await db.query('UPDATE idempotency SET response = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(response)]);
+}
+
+export async function release(db: Queryable, scope: string, key: string): Promise<void> {
+  await db.query('DELETE FROM idempotency WHERE scope = $1 AND key = $2', [scope, key]);
+}
+
+export async function purgeExpired(db: Queryable, now: number): Promise<number> {
+  const result = await db.query('DELETE FROM idempotency WHERE expires_at <= $1', [now]);
+  return result.rowCount ?? 0;
+}

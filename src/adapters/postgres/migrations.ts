@@ -1,0 +1,132 @@
+import type { Pool } from 'pg';
+import { inTransaction } from './db.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, as an append-only list: never edit a released migration, add the
+ * next version. Each runs once per schema, recorded in `schema_migrations`.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log',
+    sql: `
+      CREATE TABLE events (
+        position    bigserial PRIMARY KEY,
+        stream      text      NOT NULL,
+        version     integer   NOT NULL CHECK (version >= 1),
+        type        text      NOT NULL,
+        data        jsonb     NOT NULL,
+        metadata    jsonb     NOT NULL,
+        recorded_at bigint    NOT NULL,
+        CONSTRAINT events_stream_version_key UNIQUE (stream, version)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'projections and the seat exclusion constraint',
+    sql: `
+      CREATE TABLE restaurants (
+        id      text    PRIMARY KEY,
+        version integer NOT NULL,
+        data    jsonb   NOT NULL
+      );
+      CREATE TABLE sectors (
+        id            text    PRIMARY KEY,
+        restaurant_id text    NOT NULL,
+        version       integer NOT NULL,
+        data          jsonb   NOT NULL
+      );
+      CREATE TABLE tables (
+        id        text    PRIMARY KEY,
+        sector_id text    NOT NULL,
+        version   integer NOT NULL,
+        data      jsonb   NOT NULL
+      );
+      CREATE INDEX tables_by_sector ON tables (sector_id, id);
+      CREATE TABLE bookings (
+        id            text    PRIMARY KEY,
+        restaurant_id text    NOT NULL,
+        sector_id     text    NOT NULL,
+        date          text    NOT NULL,
+        status        text    NOT NULL,
+        start_ms      bigint  NOT NULL,
+        end_ms        bigint  NOT NULL,
+        version       integer NOT NULL,
+        data          jsonb   NOT NULL
+      );
+      CREATE INDEX bookings_by_day ON bookings (sector_id, date, start_ms, id);
+      CREATE INDEX bookings_by_span ON bookings (sector_id, start_ms, end_ms);
+      -- One row per table per seat-taking booking: the database itself refuses
+      -- two bookings on one table whose [start, end) intervals overlap.
+      CREATE TABLE booking_seats (
+        booking_id text      NOT NULL,
+        table_id   text      NOT NULL,
+        sector_id  text      NOT NULL,
+        during     int8range NOT NULL,
+        PRIMARY KEY (booking_id, table_id),
+        CONSTRAINT booking_seats_no_overlap EXCLUDE USING gist (table_id WITH =, during WITH &&)
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'idempotency records',
+    sql: `
+      CREATE TABLE idempotency (
+        scope        text   NOT NULL,
+        key          text   NOT NULL,
+        payload_hash text   NOT NULL,
+        response     jsonb  NULL,
+        expires_at   bigint NOT NULL,
+        lease_until  bigint NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+    `,
+  },
+];
+
+/** Any constant: every process migrating any schema of this database queues on it. */
+const MIGRATION_LOCK = [0x574f4b49, 0x4d494752] as const;
+
+/**
+ * Brings the schema up to date and returns the versions it applied. Runs in one
+ * transaction under an advisory lock, so processes that start together apply
+ * each migration exactly once and none of them sees a half-made schema.
+ */
+export async function migrate(pool: Pool, schema?: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...MIGRATION_LOCK]);
+    if (schema) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // The pool sets this on every connection; repeat it now the schema exists.
+      await client.query(`SET LOCAL search_path TO ${schema}, public`);
+    }
+    // In public, never in a per-test schema: dropping that schema must not drop
+    // the operator classes other schemas' exclusion constraints depend on.
+    await client.query('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public');
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    integer     PRIMARY KEY,
+        name       text        NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(done.rows.map((row) => row.version));
+    const ran: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      ran.push(migration.version);
+    }
+    return ran;
+  });
+}

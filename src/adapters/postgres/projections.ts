@@ -1,0 +1,130 @@
+import type { Booking } from '../../domain/bookings/booking.js';
+import { takesSeats } from '../../domain/bookings/booking.js';
+import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { streams, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
+import { toNumber, type Queryable } from './db.js';
+
+/** What projecting one append changed that error translation must know. */
+export interface ProjectionTrail {
+  /** Seat-taking bookings written so far, in order. */
+  seated: Booking[];
+  /** Bookings whose seats this append released. */
+  released: Set<string>;
+}
+
+export function newTrail(): ProjectionTrail {
+  return { seated: [], released: new Set() };
+}
+
+/**
+ * Folds one stored event into the projection tables, on the connection (and so
+ * in the transaction) that appended it. Seat rows may raise an exclusion
+ * violation (23P01): the database refusing a double booking.
+ */
+export async function project(db: Queryable, entry: StoredEvent, trail: ProjectionTrail = newTrail()): Promise<void> {
+  const event = { type: entry.type, data: entry.data } as DomainEvent;
+  switch (event.type) {
+    case 'RestaurantRegistered': {
+      const { restaurant } = event.data;
+      await db.query(
+        `INSERT INTO restaurants (id, version, data) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data`,
+        [restaurant.id, entry.version, JSON.stringify(restaurant)],
+      );
+      return;
+    }
+    case 'SectorAdded': {
+      const { sector } = event.data;
+      await db.query(
+        `INSERT INTO sectors (id, restaurant_id, version, data) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET restaurant_id = EXCLUDED.restaurant_id, version = EXCLUDED.version, data = EXCLUDED.data`,
+        [sector.id, sector.restaurantId, entry.version, JSON.stringify(sector)],
+      );
+      return;
+    }
+    case 'TableAdded': {
+      const { table } = event.data;
+      await db.query(
+        `INSERT INTO tables (id, sector_id, version, data) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET sector_id = EXCLUDED.sector_id, version = EXCLUDED.version, data = EXCLUDED.data`,
+        [table.id, table.sectorId, entry.version, JSON.stringify(table)],
+      );
+      return;
+    }
+    case 'BookingConfirmed': {
+      const booking = evolveBooking(null, event)!;
+      await writeBooking(db, booking, await bookingVersion(db, booking.id, entry), trail);
+      return;
+    }
+    case 'BookingCancelled': {
+      const found = await db.query<{ data: Booking }>('SELECT data FROM bookings WHERE id = $1 FOR UPDATE', [event.data.bookingId]);
+      const next = evolveBooking(found.rows[0]?.data ?? null, event);
+      if (next) await writeBooking(db, next, await bookingVersion(db, next.id, entry), trail);
+      return;
+    }
+  }
+}
+
+/** The booking's stream version, which `ReadModel.booking` reports. */
+async function bookingVersion(db: Queryable, bookingId: string, entry: StoredEvent): Promise<number> {
+  const stream = streams.booking(bookingId);
+  if (entry.stream === stream) return entry.version;
+  const result = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM events WHERE stream = $1', [stream]);
+  return result.rows[0]?.version ?? 0;
+}
+
+/** Upserts the booking row and makes its seat rows match its status. */
+async function writeBooking(db: Queryable, booking: Booking, version: number, trail: ProjectionTrail): Promise<void> {
+  await db.query(
+    `INSERT INTO bookings (id, restaurant_id, sector_id, date, status, start_ms, end_ms, version, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (id) DO UPDATE SET
+       restaurant_id = EXCLUDED.restaurant_id, sector_id = EXCLUDED.sector_id, date = EXCLUDED.date,
+       status = EXCLUDED.status, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
+       version = EXCLUDED.version, data = EXCLUDED.data`,
+    [booking.id, booking.restaurantId, booking.sectorId, booking.date, booking.status, booking.start, booking.end, version, JSON.stringify(booking)],
+  );
+  const released = await db.query('DELETE FROM booking_seats WHERE booking_id = $1', [booking.id]);
+  if (!takesSeats(booking.status)) {
+    if ((released.rowCount ?? 0) > 0) trail.released.add(booking.id);
+    return;
+  }
+  trail.released.delete(booking.id);
+  // Sorted, so that two transactions seating the same tables queue instead of deadlocking.
+  const tableIds = [...new Set(booking.tableIds)].sort();
+  await db.query(
+    `INSERT INTO booking_seats (booking_id, table_id, sector_id, during)
+     SELECT $1, table_id, $2, int8range($3::bigint, $4::bigint) FROM unnest($5::text[]) AS table_id`,
+    [booking.id, booking.sectorId, booking.start, booking.end, tableIds],
+  );
+  trail.seated.push(booking);
+}
+
+/** Empties every projection, seat rows included. */
+export async function truncateProjections(db: Queryable): Promise<void> {
+  await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats');
+}
+
+export interface EventRow {
+  position: string;
+  stream: string;
+  version: number;
+  type: StoredEvent['type'];
+  data: StoredEvent['data'];
+  metadata: StoredEvent['metadata'];
+  recorded_at: string;
+}
+
+export const EVENT_COLUMNS = 'position, stream, version, type, data, metadata, recorded_at';
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    position: toNumber(row.position),
+    stream: row.stream,
+    version: row.version,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: toNumber(row.recorded_at),
+  };
+}

@@ -1,0 +1,89 @@
+import type { Database } from 'better-sqlite3';
+
+/** Versioned schema steps, applied in order once each; never edit a released step, add one. */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'event log, projections, idempotency',
+    sql: `
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY,
+        stream TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        UNIQUE (stream, version)
+      );
+      CREATE TABLE restaurants (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE sectors (id TEXT PRIMARY KEY, restaurant_id TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE tables (id TEXT PRIMARY KEY, sector_id TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX tables_by_sector ON tables (sector_id);
+      CREATE TABLE bookings (
+        id TEXT PRIMARY KEY,
+        restaurant_id TEXT NOT NULL,
+        sector_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX bookings_by_day ON bookings (sector_id, date, start_ms);
+      CREATE INDEX bookings_by_time ON bookings (sector_id, start_ms);
+      CREATE TABLE booking_seats (
+        booking_id TEXT NOT NULL,
+        table_id TEXT NOT NULL,
+        sector_id TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        PRIMARY KEY (table_id, start_ms, booking_id)
+      );
+      CREATE INDEX booking_seats_by_booking ON booking_seats (booking_id);
+      -- The database itself refuses a second seat-taking booking over any part of an interval.
+      CREATE TRIGGER booking_seats_refuse_overlap BEFORE INSERT ON booking_seats
+      WHEN EXISTS (
+        SELECT 1 FROM booking_seats
+        WHERE table_id = NEW.table_id AND start_ms < NEW.end_ms AND end_ms > NEW.start_ms
+      )
+      BEGIN
+        SELECT RAISE(ABORT, 'seat_conflict');
+      END;
+      CREATE TABLE idempotency (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload_hash TEXT NOT NULL,
+        response TEXT,
+        expires_at INTEGER NOT NULL,
+        lease_until INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+    `,
+  },
+];
+
+/** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */
+export function migrate(db: Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied: number[] = [];
+  const run = db.transaction(() => {
+    const done = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+    );
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+      applied.push(migration.version);
+    }
+  });
+  run.immediate();
+  return applied;
+}

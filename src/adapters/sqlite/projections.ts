@@ -1,0 +1,67 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Booking } from '../../domain/bookings/booking.js';
+import { takesSeats } from '../../domain/bookings/booking.js';
+import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import type { DomainEvent, StoredEvent } from '../../application/ports/eventStore.js';
+
+export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats'] as const;
+
+/** Applies events to the read tables; runs inside the transaction that appends them. */
+export class SqliteProjections {
+  private readonly putRestaurant: Statement;
+  private readonly putSector: Statement;
+  private readonly putTable: Statement;
+  private readonly putBooking: Statement;
+  private readonly getBooking: Statement;
+  private readonly putSeat: Statement;
+  private readonly dropSeats: Statement;
+
+  constructor(db: Database) {
+    this.putRestaurant = db.prepare('INSERT INTO restaurants (id, data) VALUES (?, ?)');
+    this.putSector = db.prepare('INSERT INTO sectors (id, restaurant_id, data) VALUES (?, ?, ?)');
+    this.putTable = db.prepare('INSERT INTO tables (id, sector_id, data) VALUES (?, ?, ?)');
+    this.putBooking = db.prepare(
+      `INSERT INTO bookings (id, restaurant_id, sector_id, date, status, start_ms, end_ms, version, data)
+       VALUES (@id, @restaurantId, @sectorId, @date, @status, @start, @end, @version, @data)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, data = excluded.data`,
+    );
+    this.getBooking = db.prepare('SELECT data FROM bookings WHERE id = ?');
+    this.putSeat = db.prepare(
+      'INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.dropSeats = db.prepare('DELETE FROM booking_seats WHERE booking_id = ?');
+  }
+
+  apply(stored: StoredEvent): void {
+    const event = { type: stored.type, data: stored.data } as DomainEvent;
+    switch (event.type) {
+      case 'RestaurantRegistered':
+        this.putRestaurant.run(event.data.restaurant.id, JSON.stringify(event.data.restaurant));
+        return;
+      case 'SectorAdded':
+        this.putSector.run(event.data.sector.id, event.data.sector.restaurantId, JSON.stringify(event.data.sector));
+        return;
+      case 'TableAdded':
+        this.putTable.run(event.data.table.id, event.data.table.sectorId, JSON.stringify(event.data.table));
+        return;
+      case 'BookingConfirmed':
+      case 'BookingCancelled': {
+        const id = event.type === 'BookingConfirmed' ? event.data.booking.id : event.data.bookingId;
+        const row = this.getBooking.get(id) as { data: string } | undefined;
+        const next = evolveBooking(row ? (JSON.parse(row.data) as Booking) : null, event);
+        if (next) this.saveBooking(next, stored.version);
+        return;
+      }
+    }
+  }
+
+  private saveBooking(booking: Booking, version: number): void {
+    this.putBooking.run({ ...booking, version, data: JSON.stringify(booking) });
+    this.dropSeats.run(booking.id);
+    if (!takesSeats(booking.status)) return;
+    // The trigger on booking_seats refuses an overlap here, inside the same transaction.
+    for (const tableId of booking.tableIds) {
+      this.putSeat.run(booking.id, tableId, booking.sectorId, booking.start, booking.end);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Booking } from '../../domain/bookings/booking.js';
+import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
+import type { Interval } from '../../domain/time/interval.js';
+import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+
+type DataRow = { data: string };
+
+const parse = <T>(row: unknown): T | null => (row ? (JSON.parse((row as DataRow).data) as T) : null);
+const parseAll = <T>(rows: unknown[]): T[] => rows.map((row) => JSON.parse((row as DataRow).data) as T);
+
+export class SqliteReadModel implements ReadModel {
+  private readonly statements: Record<string, Statement>;
+
+  constructor(db: Database) {
+    this.statements = {
+      restaurant: db.prepare('SELECT data FROM restaurants WHERE id = ?'),
+      sector: db.prepare('SELECT data FROM sectors WHERE id = ?'),
+      table: db.prepare('SELECT data FROM tables WHERE id = ?'),
+      tablesOfSector: db.prepare('SELECT data FROM tables WHERE sector_id = ? ORDER BY id'),
+      booking: db.prepare('SELECT data, version FROM bookings WHERE id = ?'),
+      bookingsOfDay: db.prepare(
+        'SELECT data FROM bookings WHERE sector_id = ? AND date = ? AND restaurant_id = ? ORDER BY start_ms, id',
+      ),
+      // Seat rows exist only for seat-taking bookings, so this reads exactly the blocking ones.
+      seatTaking: db.prepare(
+        `SELECT data FROM bookings WHERE id IN (
+           SELECT booking_id FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?
+         )`,
+      ),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM restaurants) AS restaurants, (SELECT COUNT(*) FROM sectors) AS sectors,
+                (SELECT COUNT(*) FROM tables) AS tables, (SELECT COUNT(*) FROM bookings) AS bookings`,
+      ),
+    };
+  }
+
+  private one(name: string, ...params: unknown[]): unknown {
+    return this.statements[name]!.get(...params);
+  }
+
+  private all(name: string, ...params: unknown[]): unknown[] {
+    return this.statements[name]!.all(...params);
+  }
+
+  async restaurant(id: string): Promise<Restaurant | null> {
+    return parse(this.one('restaurant', id));
+  }
+
+  async sector(id: string): Promise<Sector | null> {
+    return parse(this.one('sector', id));
+  }
+
+  async table(id: string): Promise<Table | null> {
+    return parse(this.one('table', id));
+  }
+
+  async tablesOfSector(sectorId: string): Promise<Table[]> {
+    return parseAll(this.all('tablesOfSector', sectorId));
+  }
+
+  async booking(id: string): Promise<Versioned<Booking> | null> {
+    const row = this.one('booking', id) as (DataRow & { version: number }) | undefined;
+    return row ? { value: JSON.parse(row.data) as Booking, version: row.version } : null;
+  }
+
+  async bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]> {
+    return parseAll(this.all('bookingsOfDay', sectorId, date, restaurantId));
+  }
+
+  async seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
+    return parseAll(this.all('seatTaking', sectorId, span.end, span.start));
+  }
+
+  async counts() {
+    return this.one('counts') as { restaurants: number; sectors: number; tables: number; bookings: number };
+  }
+}

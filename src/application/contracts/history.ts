@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { bookingView } from './bookings.js';
+
+export const bookingHistory = z
+  .object({
+    bookingId: z.string(),
+    events: z.array(
+      z.object({
+        position: z.int(),
+        version: z.int(),
+        type: z.string(),
+        recordedAt: z.string(),
+        actor: z.string(),
+        requestId: z.string().optional(),
+        booking: bookingView,
+      }),
+    ),
+  })
+  .meta({ id: 'BookingHistory' });
+export type BookingHistory = z.infer<typeof bookingHistory>;
