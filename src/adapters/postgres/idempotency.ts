@@ -38,6 +38,8 @@ export async function claim(db: Queryable, request: ClaimRequest): Promise<Claim
     const record = found.rows[0];
     // Released (or purged) between the two statements: try the insert again.
     if (!record) continue;
+    const live = Number(record.expires_at) > now && (record.response !== null || Number(record.lease_until) > now);
+    if (!live) continue;
     if (record.payload_hash !== payloadHash) return { outcome: 'mismatch' };
     if (record.response !== null) return { outcome: 'completed', response: record.response };
     return { outcome: 'in_progress' };

@@ -22,7 +22,7 @@ export async function findTable(db: Queryable, id: string): Promise<Table | null
 }
 
 export async function tablesOfSector(db: Queryable, sectorId: string): Promise<Table[]> {
-  const result = await db.query<{ data: Table }>('SELECT data FROM tables WHERE sector_id = $1 ORDER BY id', [sectorId]);
+  const result = await db.query<{ data: Table }>('SELECT data FROM tables WHERE sector_id = $1 ORDER BY id COLLATE "C"', [sectorId]);
   return result.rows.map((row) => row.data);
 }
 

@@ -1,0 +1,96 @@
+import type { Pool } from 'pg';
+import type { Booking } from '../../domain/bookings/booking.js';
+import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
+import type { Interval } from '../../domain/time/interval.js';
+import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
+import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import { appendToStream } from './appendToStream.js';
+import * as idempotency from './idempotency.js';
+import * as maintenance from './maintenance.js';
+import * as reads from './readModel.js';
+
+/**
+ * Event log, projections and idempotency records in PostgreSQL. Each append is
+ * one transaction that also updates the projections; the database itself
+ * refuses a second version of a stream position and overlapping seats.
+ */
+export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore {
+  private closed: Promise<void> | null = null;
+
+  constructor(readonly pool: Pool) {}
+
+  append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
+    return appendToStream(this.pool, events, metadata, recordedAt);
+  }
+
+  readStream(stream: string): Promise<StoredEvent[]> {
+    return maintenance.readStream(this.pool, stream);
+  }
+
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return maintenance.readAll(this.pool, afterPosition, limit);
+  }
+
+  importEvents(events: readonly StoredEvent[]): Promise<void> {
+    return maintenance.importEvents(this.pool, events);
+  }
+
+  rebuildProjections(): Promise<void> {
+    return maintenance.rebuildProjections(this.pool);
+  }
+
+  restaurant(id: string): Promise<Restaurant | null> {
+    return reads.findRestaurant(this.pool, id);
+  }
+
+  sector(id: string): Promise<Sector | null> {
+    return reads.findSector(this.pool, id);
+  }
+
+  table(id: string): Promise<Table | null> {
+    return reads.findTable(this.pool, id);
+  }
+
+  tablesOfSector(sectorId: string): Promise<Table[]> {
+    return reads.tablesOfSector(this.pool, sectorId);
+  }
+
+  booking(id: string): Promise<Versioned<Booking> | null> {
+    return reads.findBooking(this.pool, id);
+  }
+
+  bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]> {
+    return reads.bookingsOfDay(this.pool, restaurantId, sectorId, date);
+  }
+
+  seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
+    return reads.seatTakingBookings(this.pool, sectorId, span);
+  }
+
+  counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
+    return reads.counts(this.pool);
+  }
+
+  claim(request: ClaimRequest): Promise<ClaimResult> {
+    return idempotency.claim(this.pool, request);
+  }
+
+  complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    return idempotency.complete(this.pool, scope, key, response);
+  }
+
+  release(scope: string, key: string): Promise<void> {
+    return idempotency.release(this.pool, scope, key);
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return idempotency.purgeExpired(this.pool, now);
+  }
+
+  /** Ends the pool; calling it again waits for the same end. */
+  close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    return this.closed;
+  }
+}

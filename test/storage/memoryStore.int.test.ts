@@ -1,0 +1,7 @@
+import { MemoryStore } from '../../src/adapters/memory/memoryStore.js';
+import { describeStoreConformance } from './storeConformance.js';
+
+describeStoreConformance('MemoryStore', async () => {
+  const store = new MemoryStore();
+  return { store, close: async () => {} };
+});

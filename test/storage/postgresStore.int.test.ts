@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/adapters/postgres/migrations.js';
+import { openPostgresStore } from '../../src/adapters/postgres/openPostgresStore.js';
+import type { PostgresStore } from '../../src/adapters/postgres/store.js';
+import { POSTGRES_URL, postgresAvailable } from '../support/services.js';
+import { describeStoreConformance, type OpenedStore } from './storeConformance.js';
+
+const available = await postgresAvailable();
+
+/** A store in a schema of its own, dropped on close. */
+async function openIsolated(): Promise<OpenedStore & { store: PostgresStore; schema: string }> {
+  const schema = `wokibrain_test_${randomBytes(6).toString('hex')}`;
+  const store = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
+  return {
+    store,
+    schema,
+    close: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}
+
+if (available) {
+  describeStoreConformance('PostgresStore', openIsolated);
+
+  describe('PostgresStore specifics', () => {
+    let opened: Awaited<ReturnType<typeof openIsolated>>;
+
+    beforeAll(async () => {
+      opened = await openIsolated();
+    });
+
+    afterAll(async () => {
+      await opened?.close();
+    });
+
+    it('migrates once when several processes open one schema at the same time', async () => {
+      const stores = await Promise.all(
+        Array.from({ length: 4 }, () => openPostgresStore({ connectionString: POSTGRES_URL, schema: opened.schema })),
+      );
+      try {
+        const applied = await opened.store.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+        expect(applied.rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('has the database itself refuse overlapping seat rows, whatever the code above does', async () => {
+      const insert = (bookingId: string, start: number, end: number) =>
+        opened.store.pool.query(
+          `INSERT INTO booking_seats (booking_id, table_id, sector_id, during) VALUES ($1, 'T-raw', 'S-raw', int8range($2::bigint, $3::bigint))`,
+          [bookingId, start, end],
+        );
+      await insert('raw-1', 1_000, 2_000);
+      await insert('raw-2', 2_000, 3_000);
+      await expect(insert('raw-3', 1_500, 2_500)).rejects.toMatchObject({ code: '23P01' });
+      const rows = await opened.store.pool.query<{ booking_id: string }>(
+        `SELECT booking_id FROM booking_seats WHERE table_id = 'T-raw' ORDER BY booking_id`,
+      );
+      expect(rows.rows.map((row) => row.booking_id)).toEqual(['raw-1', 'raw-2']);
+    });
+
+    it('refuses an import that does not come after the log', async () => {
+      const event = {
+        position: 5,
+        stream: 'restaurant-X',
+        version: 1,
+        type: 'RestaurantRegistered' as const,
+        data: {
+          restaurant: { id: 'X', name: 'X', timezone: 'UTC', durationRange: { min: 30, max: 180 }, createdAt: 1, updatedAt: 1 },
+        },
+        metadata: { actor: 'restore' },
+        recordedAt: 1,
+      };
+      await opened.store.importEvents([event]);
+      await expect(opened.store.importEvents([{ ...event, position: 5, stream: 'restaurant-Y' }])).rejects.toThrow(/position 5/);
+      expect(await opened.store.readAll(0, 10)).toEqual([event]);
+      const next = await opened.store.append(
+        [{ stream: 'restaurant-X', expectedVersion: 1, event: { type: 'RestaurantRegistered', data: event.data } }],
+        { actor: 'test' },
+        2,
+      );
+      expect(next[0]).toMatchObject({ position: 6, version: 2, recordedAt: 2 });
+    });
+
+    it('rejects a schema name it could not use safely', async () => {
+      await expect(openPostgresStore({ connectionString: POSTGRES_URL, schema: 'x; DROP TABLE events' })).rejects.toThrow(/invalid schema name/);
+    });
+  });
+} else {
+  describe.skip('PostgresStore (PostgreSQL unreachable)', () => {
+    it('needs PostgreSQL', () => {});
+  });
+}

@@ -1,0 +1,586 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Booking, BookingStatus } from '../../src/domain/bookings/booking.js';
+import type { Restaurant, Sector, Table } from '../../src/domain/restaurants/restaurant.js';
+import {
+  SeatConflict,
+  StreamVersionConflict,
+  streams,
+  type DomainEvent,
+  type EventLogMaintenance,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type PendingEvent,
+  type StoredEvent,
+} from '../../src/application/ports/eventStore.js';
+import type { ClaimRequest, IdempotencyStore } from '../../src/application/ports/idempotencyStore.js';
+import type { ReadModel } from '../../src/application/ports/readModel.js';
+
+export type ConformanceStore = EventStore & ReadModel & IdempotencyStore & Partial<EventLogMaintenance>;
+
+export interface OpenedStore {
+  store: ConformanceStore;
+  close(): Promise<void>;
+}
+
+/** Opens an EMPTY store each time it is called. */
+export type OpenStore = () => Promise<OpenedStore>;
+
+const MINUTE = 60_000;
+/** 2025-10-22 20:00 in Buenos Aires (UTC-3). */
+const EVENING = Date.UTC(2025, 9, 22, 23, 0);
+const DAY = '2025-10-22';
+const RECORDED_AT = Date.UTC(2025, 9, 1, 12, 0);
+const META: EventMetadata = { actor: 'conformance', requestId: 'req-1' };
+
+/** Minutes after 20:00 local on the test day, as an instant. */
+const at = (minutes: number) => EVENING + minutes * MINUTE;
+
+interface World {
+  restaurantId: string;
+  sectorId: string;
+  tableIds: string[];
+}
+
+/**
+ * One conformance suite for every storage adapter: what the application relies
+ * on, checked against the adapter as a black box. Tests share one store and
+ * stay apart by unique ids; they run in order.
+ */
+export function describeStoreConformance(name: string, open: OpenStore): void {
+  describe(`${name}: store conformance`, () => {
+    let opened: OpenedStore;
+    let store: ConformanceStore;
+    const run = randomBytes(3).toString('hex');
+    let counter = 0;
+    const uid = (kind: string) => `${kind}-${run}-${++counter}`;
+
+    beforeAll(async () => {
+      opened = await open();
+      store = opened.store;
+    });
+
+    afterAll(async () => {
+      await opened?.close();
+    });
+
+    function append(pending: PendingEvent[], recordedAt = RECORDED_AT): Promise<StoredEvent[]> {
+      return store.append(pending, META, recordedAt);
+    }
+
+    async function newWorld(tables = 4): Promise<World> {
+      const restaurantId = uid('R');
+      const sectorId = uid('S');
+      const tableIds = Array.from({ length: tables }, (_, index) => `${uid('T')}-${index + 1}`);
+      await append([
+        { stream: streams.restaurant(restaurantId), expectedVersion: 'none', event: restaurantRegistered(restaurantId) },
+        { stream: streams.sector(sectorId), expectedVersion: 'none', event: sectorAdded(sectorId, restaurantId) },
+        ...tableIds.map(
+          (tableId): PendingEvent => ({ stream: streams.table(tableId), expectedVersion: 'none', event: tableAdded(tableId, sectorId) }),
+        ),
+      ]);
+      return { restaurantId, sectorId, tableIds };
+    }
+
+    function bookingIn(world: World, tableIds: string[], start: number, end: number, extra: Partial<Booking> = {}): Booking {
+      return {
+        id: uid('B'),
+        restaurantId: world.restaurantId,
+        sectorId: world.sectorId,
+        date: DAY,
+        tableIds,
+        partySize: 2,
+        start,
+        end,
+        durationMinutes: (end - start) / MINUTE,
+        status: 'CONFIRMED' as BookingStatus,
+        guestName: 'Ada',
+        createdAt: RECORDED_AT,
+        updatedAt: RECORDED_AT,
+        ...extra,
+      };
+    }
+
+    function confirm(booking: Booking): Promise<StoredEvent[]> {
+      return append([confirmation(booking)]);
+    }
+
+    function cancel(bookingId: string, expectedVersion: ExpectedVersion, when = RECORDED_AT + 1000): Promise<StoredEvent[]> {
+      return append([
+        { stream: streams.booking(bookingId), expectedVersion, event: { type: 'BookingCancelled', data: { bookingId, at: when } } },
+      ]);
+    }
+
+    describe('event log', () => {
+      it('appends with stream versions and increasing global positions, and reads the stream back', async () => {
+        const stream = uid('stream');
+        const id = uid('R');
+        const first = await append([
+          { stream, expectedVersion: 'none', event: restaurantRegistered(id) },
+          { stream, expectedVersion: 1, event: restaurantRegistered(id, 'Renamed') },
+        ]);
+        const second = await append([{ stream, expectedVersion: 2, event: restaurantRegistered(id, 'Third') }], RECORDED_AT + 5);
+
+        expect(first.map((event) => event.version)).toEqual([1, 2]);
+        expect(second.map((event) => event.version)).toEqual([3]);
+        const positions = [...first, ...second].map((event) => event.position);
+        expect(positions[0]).toBeGreaterThanOrEqual(1);
+        for (let index = 1; index < positions.length; index++) expect(positions[index]).toBeGreaterThan(positions[index - 1]!);
+        expect(first[0]).toEqual({
+          position: positions[0],
+          stream,
+          version: 1,
+          type: 'RestaurantRegistered',
+          data: { restaurant: restaurant(id) },
+          metadata: META,
+          recordedAt: RECORDED_AT,
+        });
+        expect(second[0]!.recordedAt).toBe(RECORDED_AT + 5);
+
+        expect(await store.readStream(stream)).toEqual([...first, ...second]);
+        expect(await store.readStream(uid('missing'))).toEqual([]);
+      });
+
+      it("refuses 'none' on a stream that exists", async () => {
+        const stream = uid('stream');
+        await append([{ stream, expectedVersion: 'none', event: restaurantRegistered(uid('R')) }]);
+        const error = await append([{ stream, expectedVersion: 'none', event: restaurantRegistered(uid('R')) }]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StreamVersionConflict);
+        expect(error).toMatchObject({ stream, expected: 'none', actual: 1 });
+        expect(await store.readStream(stream)).toHaveLength(1);
+      });
+
+      it('refuses a stale or future expected version', async () => {
+        const stream = uid('stream');
+        await append([{ stream, expectedVersion: 'none', event: restaurantRegistered(uid('R')) }]);
+        await append([{ stream, expectedVersion: 1, event: restaurantRegistered(uid('R')) }]);
+        const stale = await append([{ stream, expectedVersion: 1, event: restaurantRegistered(uid('R')) }]).catch((e: unknown) => e);
+        expect(stale).toBeInstanceOf(StreamVersionConflict);
+        expect(stale).toMatchObject({ stream, expected: 1, actual: 2 });
+        const future = await append([{ stream, expectedVersion: 5, event: restaurantRegistered(uid('R')) }]).catch((e: unknown) => e);
+        expect(future).toMatchObject({ stream, expected: 5, actual: 2 });
+        const missing = uid('stream');
+        const onMissing = await append([{ stream: missing, expectedVersion: 0, event: restaurantRegistered(uid('R')) }]);
+        expect(onMissing[0]!.version).toBe(1);
+        expect((await store.readStream(stream)).map((event) => event.version)).toEqual([1, 2]);
+      });
+
+      it('writes every event of an append or none (version conflict in the middle)', async () => {
+        const taken = uid('stream');
+        await append([{ stream: taken, expectedVersion: 'none', event: restaurantRegistered(uid('R')) }]);
+        const freshId = uid('R');
+        const fresh = streams.restaurant(freshId);
+        const error = await append([
+          { stream: fresh, expectedVersion: 'none', event: restaurantRegistered(freshId) },
+          { stream: taken, expectedVersion: 'none', event: restaurantRegistered(uid('R')) },
+        ]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StreamVersionConflict);
+        expect(error).toMatchObject({ stream: taken });
+        expect(await store.readStream(fresh)).toEqual([]);
+        expect(await store.restaurant(freshId)).toBeNull();
+        // The refused append left nothing behind: the stream can still start.
+        expect((await append([{ stream: fresh, expectedVersion: 'none', event: restaurantRegistered(freshId) }]))[0]!.version).toBe(1);
+      });
+
+      it('writes every event of an append or none (seat conflict after other events)', async () => {
+        const world = await newWorld(2);
+        const [t1] = world.tableIds as [string, string];
+        const first = bookingIn(world, [t1], at(0), at(60));
+        await confirm(first);
+        const tableId = uid('T');
+        const clash = bookingIn(world, [t1], at(30), at(90));
+        const error = await append([
+          { stream: streams.table(tableId), expectedVersion: 'none', event: tableAdded(tableId, world.sectorId) },
+          confirmation(clash),
+        ]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SeatConflict);
+        expect(await store.table(tableId)).toBeNull();
+        expect(await store.readStream(streams.table(tableId))).toEqual([]);
+        expect(await store.booking(clash.id)).toBeNull();
+      });
+    });
+
+    describe('projections', () => {
+      it('shows restaurant, sector and tables right after the append', async () => {
+        const before = await store.counts();
+        const world = await newWorld(3);
+        expect(await store.restaurant(world.restaurantId)).toEqual(restaurant(world.restaurantId));
+        expect(await store.sector(world.sectorId)).toEqual(sector(world.sectorId, world.restaurantId));
+        expect(await store.table(world.tableIds[1]!)).toEqual(table(world.tableIds[1]!, world.sectorId));
+        const tables = await store.tablesOfSector(world.sectorId);
+        expect(byId(tables)).toEqual(world.tableIds.map((id) => table(id, world.sectorId)));
+        expect(await store.tablesOfSector(uid('S'))).toEqual([]);
+        expect(await store.restaurant(uid('R'))).toBeNull();
+        expect(await store.sector(uid('S'))).toBeNull();
+        expect(await store.table(uid('T'))).toBeNull();
+        const after = await store.counts();
+        expect(after).toEqual({
+          restaurants: before.restaurants + 1,
+          sectors: before.sectors + 1,
+          tables: before.tables + 3,
+          bookings: before.bookings,
+        });
+      });
+
+      it('shows a booking with its stream version, and its cancellation', async () => {
+        const world = await newWorld(2);
+        const booking = bookingIn(world, [world.tableIds[0]!, world.tableIds[1]!], at(30), at(75), { partySize: 3, notes: 'window' });
+        const before = await store.counts();
+        await confirm(booking);
+        expect(await store.booking(booking.id)).toEqual({ value: booking, version: 1 });
+        expect((await store.counts()).bookings).toBe(before.bookings + 1);
+
+        await cancel(booking.id, 1, RECORDED_AT + 7000);
+        expect(await store.booking(booking.id)).toEqual({
+          value: { ...booking, status: 'CANCELLED', updatedAt: RECORDED_AT + 7000 },
+          version: 2,
+        });
+        expect((await store.counts()).bookings).toBe(before.bookings + 1);
+        expect(await store.booking(uid('B'))).toBeNull();
+      });
+
+      it('lists the bookings of a day by start then id, cancelled ones included', async () => {
+        const world = await newWorld(4);
+        const [t1, t2, t3, t4] = world.tableIds as [string, string, string, string];
+        const late = bookingIn(world, [t1], at(120), at(180));
+        const earlyB = { ...bookingIn(world, [t2], at(0), at(60)), id: `${uid('B')}-b` };
+        const earlyA = { ...bookingIn(world, [t3], at(0), at(60)), id: `${earlyB.id.slice(0, -2)}-a` };
+        const cancelled = bookingIn(world, [t4], at(60), at(120));
+        const otherDay = bookingIn(world, [t1], at(24 * 60), at(24 * 60 + 60), { date: '2025-10-23' });
+        const other = await newWorld(1);
+        const otherSector = bookingIn(other, [other.tableIds[0]!], at(0), at(60));
+        for (const booking of [late, earlyB, cancelled, earlyA, otherDay, otherSector]) await confirm(booking);
+        await cancel(cancelled.id, 1);
+
+        const day = await store.bookingsOfDay(world.restaurantId, world.sectorId, DAY);
+        expect(day.map((booking) => booking.id)).toEqual([earlyA.id, earlyB.id, cancelled.id, late.id]);
+        expect(day[2]!.status).toBe('CANCELLED');
+        expect(day[0]).toEqual(earlyA);
+        expect((await store.bookingsOfDay(world.restaurantId, world.sectorId, '2025-10-23')).map((b) => b.id)).toEqual([otherDay.id]);
+        expect(await store.bookingsOfDay(other.restaurantId, world.sectorId, DAY)).toEqual([]);
+        expect(await store.bookingsOfDay(world.restaurantId, world.sectorId, '2025-10-21')).toEqual([]);
+      });
+
+      it('finds the seat-taking bookings of a sector that overlap a span', async () => {
+        const world = await newWorld(4);
+        const [t1, t2, t3, t4] = world.tableIds as [string, string, string, string];
+        const before = bookingIn(world, [t1], at(0), at(60));
+        const inside = bookingIn(world, [t2, t3], at(90), at(150));
+        const straddling = bookingIn(world, [t4], at(150), at(210));
+        const touchingEnd = bookingIn(world, [t1], at(240), at(300));
+        const cancelled = bookingIn(world, [t1], at(100), at(160));
+        const other = await newWorld(1);
+        const otherSector = bookingIn(other, [other.tableIds[0]!], at(90), at(150));
+        for (const booking of [before, inside, straddling, touchingEnd, cancelled, otherSector]) await confirm(booking);
+        await cancel(cancelled.id, 1);
+
+        const found = await store.seatTakingBookings(world.sectorId, { start: at(60), end: at(240) });
+        expect(byId(found)).toEqual(byId([inside, straddling]));
+        const all = await store.seatTakingBookings(world.sectorId, { start: at(-1000), end: at(1000) });
+        expect(byId(all).map((b) => b.id)).toEqual(byId([before, inside, straddling, touchingEnd]).map((b) => b.id));
+        expect(await store.seatTakingBookings(world.sectorId, { start: at(300), end: at(400) })).toEqual([]);
+      });
+    });
+
+    describe('seats', () => {
+      it('refuses a booking that overlaps another on a shared table, naming both', async () => {
+        const world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        const first = bookingIn(world, [t1, t2], at(0), at(60));
+        await confirm(first);
+        const clash = bookingIn(world, [t3, t2], at(30), at(90));
+        const error = await confirm(clash).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SeatConflict);
+        expect(error).toMatchObject({ tableId: t2, conflictingBookingId: first.id });
+        expect(await store.booking(clash.id)).toBeNull();
+        expect(await store.readStream(streams.booking(clash.id))).toEqual([]);
+        // Fully inside, and fully around, conflict too.
+        await expect(confirm(bookingIn(world, [t1], at(15), at(45)))).rejects.toBeInstanceOf(SeatConflict);
+        await expect(confirm(bookingIn(world, [t1], at(-30), at(90)))).rejects.toBeInstanceOf(SeatConflict);
+      });
+
+      it('accepts bookings that only touch, and overlapping ones on other tables', async () => {
+        const world = await newWorld(2);
+        const [t1, t2] = world.tableIds as [string, string];
+        const middle = bookingIn(world, [t1], at(60), at(120));
+        const after = bookingIn(world, [t1], at(120), at(180));
+        const before = bookingIn(world, [t1], at(0), at(60));
+        const elsewhere = bookingIn(world, [t2], at(60), at(120));
+        for (const booking of [middle, after, before, elsewhere]) await confirm(booking);
+        const found = await store.seatTakingBookings(world.sectorId, { start: at(0), end: at(180) });
+        expect(found.map((b) => b.id).sort()).toEqual([middle.id, after.id, before.id, elsewhere.id].sort());
+      });
+
+      it('refuses two overlapping bookings in one append and writes neither', async () => {
+        const world = await newWorld(2);
+        const [t1, t2] = world.tableIds as [string, string];
+        const a = bookingIn(world, [t1], at(0), at(60));
+        const b = bookingIn(world, [t2, t1], at(30), at(60));
+        const error = await append([confirmation(a), confirmation(b)]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SeatConflict);
+        expect(error).toMatchObject({ tableId: t1, conflictingBookingId: a.id });
+        expect(await store.booking(a.id)).toBeNull();
+        expect(await store.booking(b.id)).toBeNull();
+      });
+
+      it('frees the seats of a cancelled booking at once', async () => {
+        const world = await newWorld(1);
+        const [t1] = world.tableIds as [string];
+        const first = bookingIn(world, [t1], at(0), at(60));
+        await confirm(first);
+        const second = bookingIn(world, [t1], at(0), at(60));
+        await expect(confirm(second)).rejects.toBeInstanceOf(SeatConflict);
+        await cancel(first.id, 1);
+        await confirm(second);
+        expect((await store.seatTakingBookings(world.sectorId, { start: at(0), end: at(60) })).map((b) => b.id)).toEqual([second.id]);
+        // Cancelling twice is refused by version, not by seats.
+        await expect(cancel(first.id, 1)).rejects.toBeInstanceOf(StreamVersionConflict);
+      });
+
+      it('lets exactly one of 50 parallel overlapping bookings through', async () => {
+        const world = await newWorld(2);
+        const [t1, t2] = world.tableIds as [string, string];
+        const contenders = Array.from({ length: 50 }, (_, index) =>
+          bookingIn(world, index % 2 === 0 ? [t1, t2] : [t2, t1], at(index % 5), at(60 + (index % 7) * 15)),
+        );
+        const results = await Promise.allSettled(contenders.map((booking) => confirm(booking)));
+        const won = contenders.filter((_, index) => results[index]!.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        const winner = won[0]!;
+        results.forEach((result, index) => {
+          if (result.status === 'fulfilled') return;
+          expect(result.reason).toBeInstanceOf(SeatConflict);
+          expect(result.reason).toMatchObject({ tableId: contenders[index]!.tableIds[0], conflictingBookingId: winner.id });
+        });
+        const seated = await store.seatTakingBookings(world.sectorId, { start: at(-60), end: at(600) });
+        expect(seated).toEqual([winner]);
+      });
+
+      it('lets exactly one of 20 parallel appends at one stream version through', async () => {
+        const stream = uid('stream');
+        await append([{ stream, expectedVersion: 'none', event: restaurantRegistered(uid('R')) }]);
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, () => append([{ stream, expectedVersion: 1, event: restaurantRegistered(uid('R')) }])),
+        );
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected') expect(result.reason).toMatchObject({ name: 'StreamVersionConflict', stream, expected: 1, actual: 2 });
+        }
+        expect((await store.readStream(stream)).map((event) => event.version)).toEqual([1, 2]);
+      });
+    });
+
+    describe('idempotency', () => {
+      const NOW = 1_750_000_000_000;
+      const request = (scope: string, key: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest => ({
+        scope,
+        key,
+        payloadHash: 'hash-1',
+        now: NOW,
+        expiresAt: NOW + 86_400_000,
+        leaseUntil: NOW + 30_000,
+        ...overrides,
+      });
+
+      it('claims, reports in progress and mismatch, completes and replays, releases', async () => {
+        const scope = uid('caller');
+        expect(await store.claim(request(scope, 'k1'))).toEqual({ outcome: 'claimed' });
+        expect(await store.claim(request(scope, 'k1', { now: NOW + 1 }))).toEqual({ outcome: 'in_progress' });
+        expect(await store.claim(request(scope, 'k1', { payloadHash: 'hash-2' }))).toEqual({ outcome: 'mismatch' });
+        // Scopes keep keys apart.
+        expect(await store.claim(request(uid('caller'), 'k1', { payloadHash: 'hash-2' }))).toEqual({ outcome: 'claimed' });
+
+        const response = { status: 201, body: { id: 'B9', tableIds: ['T1', 'T2'], partySize: 3, start: '2025-10-22T20:00:00-03:00' } };
+        await store.complete(scope, 'k1', response);
+        expect(await store.claim(request(scope, 'k1', { now: NOW + 2 }))).toEqual({ outcome: 'completed', response });
+        expect(await store.claim(request(scope, 'k1', { payloadHash: 'hash-2' }))).toEqual({ outcome: 'mismatch' });
+
+        expect(await store.claim(request(scope, 'k2'))).toEqual({ outcome: 'claimed' });
+        await store.release(scope, 'k2');
+        expect(await store.claim(request(scope, 'k2', { payloadHash: 'hash-3' }))).toEqual({ outcome: 'claimed' });
+      });
+
+      it('gives exactly one of 20 parallel claims the key', async () => {
+        const scope = uid('caller');
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.claim(request(scope, 'race'))));
+        expect(results.filter((result) => result.outcome === 'claimed')).toHaveLength(1);
+        expect(results.filter((result) => result.outcome === 'in_progress')).toHaveLength(19);
+      });
+
+      it('lets a lapsed lease or an expired record be claimed anew', async () => {
+        const scope = uid('caller');
+        await store.claim(request(scope, 'lease', { leaseUntil: NOW + 10 }));
+        expect(await store.claim(request(scope, 'lease', { now: NOW + 9 }))).toEqual({ outcome: 'in_progress' });
+        expect(await store.claim(request(scope, 'lease', { now: NOW + 10, payloadHash: 'hash-2' }))).toEqual({ outcome: 'claimed' });
+
+        // A completed record outlives its lease, until it expires.
+        const response = { status: 200, body: { ok: true } };
+        await store.claim(request(scope, 'done', { leaseUntil: NOW + 10, expiresAt: NOW + 1000 }));
+        await store.complete(scope, 'done', response);
+        expect(await store.claim(request(scope, 'done', { now: NOW + 999 }))).toEqual({ outcome: 'completed', response });
+        expect(await store.claim(request(scope, 'done', { now: NOW + 1000, payloadHash: 'hash-2' }))).toEqual({ outcome: 'claimed' });
+        expect(await store.claim(request(scope, 'done', { now: NOW + 1001, payloadHash: 'hash-2' }))).toEqual({ outcome: 'in_progress' });
+      });
+
+      it('purges expired records and counts them', async () => {
+        const base = NOW * 2;
+        await store.purgeExpired(base);
+        const scope = uid('caller');
+        for (const [key, expiresAt] of [['a', base + 10], ['b', base + 20], ['c', base + 30]] as const) {
+          await store.claim(request(scope, key, { now: base, expiresAt, leaseUntil: base + 1000 }));
+        }
+        await store.complete(scope, 'b', { status: 201, body: null });
+        expect(await store.purgeExpired(base + 20)).toBe(2);
+        expect(await store.purgeExpired(base + 20)).toBe(0);
+        // Gone: a new claim wins even before the old lease would have lapsed.
+        expect(await store.claim(request(scope, 'a', { now: base + 5, payloadHash: 'hash-2', expiresAt: base + 500 }))).toEqual({ outcome: 'claimed' });
+        expect(await store.claim(request(scope, 'c', { now: base + 5, payloadHash: 'hash-2' }))).toEqual({ outcome: 'mismatch' });
+      });
+    });
+
+    describe('maintenance', () => {
+      const maintained = () => store as ConformanceStore & EventLogMaintenance;
+      let world: World;
+      let extraBookings: Booking[];
+
+      beforeAll(async () => {
+        if (!hasMaintenance(store)) return;
+        world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        extraBookings = [
+          bookingIn(world, [t1, t2], at(0), at(60)),
+          bookingIn(world, [t3], at(0), at(90)),
+          bookingIn(world, [t1], at(60), at(120)),
+        ];
+        for (const booking of extraBookings) await confirm(booking);
+        await cancel(extraBookings[1]!.id, 1);
+      });
+
+      async function snapshot(target: ConformanceStore) {
+        return {
+          restaurant: await target.restaurant(world.restaurantId),
+          sector: await target.sector(world.sectorId),
+          tables: byId(await target.tablesOfSector(world.sectorId)),
+          table: await target.table(world.tableIds[0]!),
+          bookings: await Promise.all(extraBookings.map((booking) => target.booking(booking.id))),
+          day: await target.bookingsOfDay(world.restaurantId, world.sectorId, DAY),
+          seated: byId(await target.seatTakingBookings(world.sectorId, { start: at(-60), end: at(600) })),
+          counts: await target.counts(),
+        };
+      }
+
+      it('pages through the whole log in position order', async ({ skip }) => {
+        skip(!hasMaintenance(store), `${name} has no maintenance methods`);
+        const all = await maintained().readAll(0, 1_000_000);
+        expect(all.length).toBeGreaterThan(50);
+        for (let index = 1; index < all.length; index++) expect(all[index]!.position).toBeGreaterThan(all[index - 1]!.position);
+        const paged: StoredEvent[] = [];
+        for (let after = 0; ; ) {
+          const page = await maintained().readAll(after, 7);
+          expect(page.length).toBeLessThanOrEqual(7);
+          paged.push(...page);
+          if (page.length < 7) break;
+          after = page.at(-1)!.position;
+        }
+        expect(paged).toEqual(all);
+        expect(await maintained().readAll(all.at(-1)!.position, 10)).toEqual([]);
+        const stream = streams.booking(extraBookings[1]!.id);
+        expect(all.filter((event) => event.stream === stream)).toEqual(await store.readStream(stream));
+      });
+
+      it('rebuilds projections that read the same, seats included', async ({ skip }) => {
+        skip(!hasMaintenance(store), `${name} has no maintenance methods`);
+        const before = await snapshot(store);
+        expect(before.day).toHaveLength(3);
+        await maintained().rebuildProjections();
+        expect(await snapshot(store)).toEqual(before);
+        // Seat rules survive the rebuild: the live booking still blocks, the cancelled one does not.
+        const [t1, , t3] = world.tableIds as [string, string, string];
+        await expect(confirm(bookingIn(world, [t1], at(30), at(45)))).rejects.toMatchObject({
+          name: 'SeatConflict',
+          conflictingBookingId: extraBookings[0]!.id,
+        });
+        const replacement = bookingIn(world, [t3], at(0), at(90));
+        await confirm(replacement);
+        extraBookings.push(replacement);
+      });
+
+      it('imports the log into an empty store that then reads the same', async ({ skip }) => {
+        skip(!hasMaintenance(store), `${name} has no maintenance methods`);
+        const target = await open();
+        try {
+          const log = await maintained().readAll(0, 1_000_000);
+          const empty = target.store as ConformanceStore & EventLogMaintenance;
+          expect(await empty.readAll(0, 10)).toEqual([]);
+          await empty.importEvents(log.slice(0, 20));
+          await empty.importEvents(log.slice(20));
+          expect(await empty.readAll(0, 1_000_000)).toEqual(log);
+          expect(await snapshot(empty)).toEqual(await snapshot(store));
+
+          // The copy goes on where the log ended: positions, versions and seats.
+          const [t1] = world.tableIds as [string];
+          const next = await empty.append([{ stream: streams.booking(extraBookings[0]!.id), expectedVersion: 1, event: cancelled(extraBookings[0]!.id) }], META, RECORDED_AT);
+          expect(next[0]!.version).toBe(2);
+          expect(next[0]!.position).toBeGreaterThan(log.at(-1)!.position);
+          await expect(
+            empty.append([confirmation(bookingIn(world, [t1], at(60), at(75)))], META, RECORDED_AT),
+          ).rejects.toMatchObject({ name: 'SeatConflict', conflictingBookingId: extraBookings[2]!.id });
+        } finally {
+          await target.close();
+        }
+      });
+    });
+  });
+}
+
+function hasMaintenance(store: ConformanceStore): store is ConformanceStore & EventLogMaintenance {
+  return typeof store.readAll === 'function' && typeof store.importEvents === 'function' && typeof store.rebuildProjections === 'function';
+}
+
+function byId<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function confirmation(booking: Booking): PendingEvent {
+  return { stream: streams.booking(booking.id), expectedVersion: 'none', event: { type: 'BookingConfirmed', data: { booking } } };
+}
+
+function cancelled(bookingId: string): DomainEvent {
+  return { type: 'BookingCancelled', data: { bookingId, at: RECORDED_AT + 9000 } };
+}
+
+function restaurant(id: string, name = 'Bistro Central'): Restaurant {
+  return {
+    id,
+    name,
+    timezone: 'America/Argentina/Buenos_Aires',
+    windows: [
+      { start: '12:00', end: '16:00' },
+      { start: '20:00', end: '23:45' },
+    ],
+    durationRange: { min: 30, max: 180 },
+    createdAt: RECORDED_AT,
+    updatedAt: RECORDED_AT,
+  };
+}
+
+function restaurantRegistered(id: string, name?: string): DomainEvent {
+  return { type: 'RestaurantRegistered', data: { restaurant: restaurant(id, name) } };
+}
+
+function sector(id: string, restaurantId: string): Sector {
+  return { id, restaurantId, name: 'Main Hall', createdAt: RECORDED_AT, updatedAt: RECORDED_AT };
+}
+
+function sectorAdded(id: string, restaurantId: string): DomainEvent {
+  return { type: 'SectorAdded', data: { sector: sector(id, restaurantId) } };
+}
+
+function table(id: string, sectorId: string): Table {
+  return { id, sectorId, name: id, minSize: 2, maxSize: 4, createdAt: RECORDED_AT, updatedAt: RECORDED_AT };
+}
+
+function tableAdded(id: string, sectorId: string): DomainEvent {
+  return { type: 'TableAdded', data: { table: table(id, sectorId) } };
+}
