@@ -1,5 +1,4 @@
 import type { Dependencies } from '../src/application/dependencies.js';
-import { blocksOfBookings } from '../src/domain/availability/seatBlock.js';
 import { windowsOfSector } from '../src/domain/restaurants/restaurant.js';
 import { discoverSeatings, type DiscoverRequest } from '../src/domain/seating/discoverSeatings.js';
 import { searchWindows, spanOf } from '../src/domain/seating/searchWindow.js';
@@ -43,9 +42,9 @@ export async function engineRequest(deps: Dependencies, c: DiscoverCase): Promis
     windowEnd: c.windowEnd === undefined ? undefined : parseLocalTime(c.windowEnd)!,
   });
   if (!windows) throw new Error('the requested window misses service hours');
-  const [tables, bookings] = await Promise.all([
+  const [tables, blocks] = await Promise.all([
     deps.reads.tablesOfSector(sector.id),
-    deps.reads.seatTakingBookings(sector.id, spanOf(windows)),
+    deps.reads.seatBlocks(sector.id, spanOf(windows)),
   ]);
   return {
     zone: restaurant.timezone,
@@ -53,7 +52,7 @@ export async function engineRequest(deps: Dependencies, c: DiscoverCase): Promis
     partySize: c.partySize,
     durationMinutes: c.durationMinutes,
     tables,
-    blocks: blocksOfBookings(bookings),
+    blocks,
     limit: c.limit ?? 10,
   };
 }

@@ -68,16 +68,28 @@ export function discoverPath(c: DiscoverCase): string {
   return `/api/v1/woki/discover?${query.toString()}`;
 }
 
+export interface LoadOptions {
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+}
+
 /** Checks the URL answers 200 with candidates, warms up, then measures with autocannon. */
-export async function loadDiscover(
-  server: RunningServer,
-  c: DiscoverCase,
-  options: { seconds: number; warmupSeconds: number; connections: number },
-): Promise<LoadResult> {
+export async function loadDiscover(server: RunningServer, c: DiscoverCase, options: LoadOptions): Promise<LoadResult> {
   const path = discoverPath(c);
   const answer = await send(server, 'GET', path);
   if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
   const found = (answer.json as { candidates: unknown[] }).candidates.length;
+  return { ...(await load(server, path, options)), found };
+}
+
+/** GET of any path under load: the framework's own ceiling on this machine, for comparison. */
+export async function loadPath(server: RunningServer, path: string, options: LoadOptions): Promise<LoadResult> {
+  await expectStatus(server, 200, 'GET', path);
+  return { ...(await load(server, path, options)), found: Number.NaN };
+}
+
+async function load(server: RunningServer, path: string, options: LoadOptions): Promise<Omit<LoadResult, 'found'>> {
   const url = `${server.baseUrl}${path}`;
   if (options.warmupSeconds > 0) await autocannon({ url, connections: options.connections, duration: options.warmupSeconds });
   const result = await autocannon({ url, connections: options.connections, duration: options.seconds });
@@ -88,6 +100,5 @@ export async function loadDiscover(
     seconds: result.duration,
     total: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
-    found,
   };
 }

@@ -4,9 +4,9 @@ import { composeInMemory } from '../src/compose.js';
 import { caseLabel, engineCases, httpCases, scaleLabel, type BenchCase } from './cases.js';
 import { engineRequest, timeDiscover, type EngineResult } from './engine.js';
 import { BOOKINGS_ON_THE_DAY, loadBig, loadDemo } from './fixtures.js';
-import { loadDiscover, setUpBigSector, type LoadResult } from './http.js';
-import { buildOnce, startServer } from './server.js';
-import { ms, perSecond, renderTable, type Column, type Row } from './table.js';
+import { loadDiscover, loadPath, setUpBigSector, type LoadResult } from './http.js';
+import { buildOnce, serverEntry, startServer } from './server.js';
+import { ms, perSecond, renderTable, wholeMs, type Column, type Row } from './table.js';
 
 const TARGET = {
   engineBigP99Ms: 5,
@@ -26,6 +26,7 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'server-prof': { type: 'string' },
     store: { type: 'string', default: 'memory' },
+    filter: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -39,6 +40,7 @@ if (flags.help) {
   --connections N    autocannon connections (default 20)
   --no-build         use the existing dist/ instead of running npm run build
   --store memory|sqlite  STORE of the server process (default memory; sqlite uses a temporary DATA_DIR)
+  --filter TEXT      only rows whose scale or case contains TEXT (e.g. "party 20")
   --server-prof DIR  run the server with --cpu-prof, profiles written to DIR`);
   process.exit(0);
 }
@@ -49,6 +51,9 @@ const seconds = Number(flags.seconds ?? (flags.quick ? 3 : 10));
 const warmupSeconds = flags.quick ? 1 : 2;
 const connections = Number(flags.connections);
 const store = flags.store === 'sqlite' ? 'sqlite' : 'memory';
+
+const selected = (c: BenchCase) =>
+  flags.filter === undefined || `${scaleLabel(c.scale)} ${caseLabel(c)}`.includes(flags.filter);
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
@@ -84,12 +89,28 @@ function httpRow(c: BenchCase, r: LoadResult): string[] {
     'HTTP',
     caseLabel(c),
     `${r.total.toLocaleString('en-US')} req / ${r.seconds.toFixed(0)} s`,
-    ms(r.p50Ms),
-    ms(r.p99Ms),
+    wholeMs(r.p50Ms),
+    wholeMs(r.p99Ms),
     perSecond(r.requestsPerSecond),
     String(r.found),
     target,
     misses.length === 0 ? 'pass' : `MISS (${misses.join(', ')})`,
+  ];
+}
+
+/** No target: what the same server answers when the route does no work. */
+function baselineRow(r: LoadResult): string[] {
+  return [
+    'server baseline',
+    'HTTP',
+    'GET /health/live (no discover)',
+    `${r.total.toLocaleString('en-US')} req / ${r.seconds.toFixed(0)} s`,
+    wholeMs(r.p50Ms),
+    wholeMs(r.p99Ms),
+    perSecond(r.requestsPerSecond),
+    '—',
+    '— (reference)',
+    r.failures > 0 ? `${r.failures} failed` : '—',
   ];
 }
 
@@ -103,7 +124,7 @@ async function main(): Promise<void> {
 
   const engineRows: Row[] = [];
   if (!flags['http-only']) {
-    for (const c of engineCases) {
+    for (const c of engineCases.filter(selected)) {
       progress(`engine ${scaleLabel(c.scale)}: ${caseLabel(c)}`);
       const request = await engineRequest(deps, c);
       engineRows.push(engineRow(c, timeDiscover(request, calls, warmup)));
@@ -125,9 +146,14 @@ async function main(): Promise<void> {
     try {
       progress(`setting up the 100-table sector over HTTP (${day.accepted.length} POST /woki/bookings) …`);
       ({ mismatches } = await setUpBigSector(server, day));
-      for (const c of httpCases) {
+      const load = { seconds, warmupSeconds, connections };
+      if (flags.filter === undefined) {
+        progress(`HTTP baseline: GET /health/live (${seconds} s, ${connections} connections)`);
+        httpRows.push(baselineRow(await loadPath(server, '/health/live', load)));
+      }
+      for (const c of httpCases.filter(selected)) {
         progress(`HTTP ${scaleLabel(c.scale)}: ${caseLabel(c)} (${seconds} s, ${connections} connections)`);
-        httpRows.push(httpRow(c, await loadDiscover(server, c, { seconds, warmupSeconds, connections })));
+        httpRows.push(httpRow(c, await loadDiscover(server, c, load)));
       }
     } finally {
       process.off('SIGINT', interrupted);
@@ -156,7 +182,7 @@ async function main(): Promise<void> {
     `date 2025-10-22, America/Argentina/Buenos_Aires; 100-table sector: 30×(1–2) 40×(2–4) 20×(4–6) 10×(6–8), ` +
       `${day.accepted.length}/${BOOKINGS_ON_THE_DAY} bookings of 30–60 min (~71% of table-minutes) (${day.combos} on combinations)`,
     `engine: discoverSeatings only, hrtime per call, ${warmup} warm-up calls; ` +
-      `HTTP: autocannon ${connections} connections, ${seconds} s after ${warmupSeconds} s warm-up, separate server process (STORE=${store})`,
+      `HTTP: autocannon ${connections} connections, ${seconds} s after ${warmupSeconds} s warm-up, separate server process \`node ${serverEntry().join(' ')}\` (STORE=${store})`,
     '',
     ...renderTable(columns, rows),
     '',

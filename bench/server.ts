@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,16 @@ export function buildOnce(): void {
         `${result.stdout}\n${result.stderr}`,
     );
   }
+}
+
+/**
+ * The server's entry in dist/: `dist/src/main.js`, or `dist/src/cli.js serve` once
+ * the project has a CLI instead. Chosen from src/, so a stale dist file is never run.
+ */
+export function serverEntry(): string[] {
+  if (existsSync(join(ROOT, 'src', 'main.ts'))) return ['dist/src/main.js'];
+  if (existsSync(join(ROOT, 'src', 'cli.ts'))) return ['dist/src/cli.js', 'serve'];
+  throw new Error('no server entry: neither src/main.ts nor src/cli.ts exists');
 }
 
 async function freePort(): Promise<number> {
@@ -51,7 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const adminSecret = randomBytes(24).toString('base64url');
   const store = options.store ?? 'memory';
   const dataDir = store === 'sqlite' ? await mkdtemp(join(tmpdir(), 'wokibrain-bench-')) : undefined;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serverEntry()], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -42,3 +42,8 @@ export function ms(value: number): string {
 export function perSecond(value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} req/s`;
 }
+
+/** autocannon records latency in whole milliseconds. */
+export function wholeMs(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value)} ms` : '—';
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, BookingStatus } from '../../src/domain/bookings/booking.js';
+import type { SeatBlock } from '../../src/domain/availability/seatBlock.js';
 import type { Restaurant, Sector, Table } from '../../src/domain/restaurants/restaurant.js';
 import {
   SeatConflict,
@@ -275,11 +276,19 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         for (const booking of [before, inside, straddling, touchingEnd, cancelled, otherSector]) await confirm(booking);
         await cancel(cancelled.id, 1);
 
-        const found = await store.seatTakingBookings(world.sectorId, { start: at(60), end: at(240) });
-        expect(byId(found)).toEqual(byId([inside, straddling]));
-        const all = await store.seatTakingBookings(world.sectorId, { start: at(-1000), end: at(1000) });
-        expect(byId(all).map((b) => b.id)).toEqual(byId([before, inside, straddling, touchingEnd]).map((b) => b.id));
-        expect(await store.seatTakingBookings(world.sectorId, { start: at(300), end: at(400) })).toEqual([]);
+        const found = await store.seatBlocks(world.sectorId, { start: at(60), end: at(240) });
+        const block = (booking: Booking, tableId: string): SeatBlock => ({
+          tableId,
+          start: booking.start,
+          end: booking.end,
+          source: { kind: 'booking', id: booking.id },
+        });
+        expect(sortBlocks(found)).toEqual(
+          sortBlocks([block(inside, t2), block(inside, t3), block(straddling, t4)]),
+        );
+        const all = await store.seatBlocks(world.sectorId, { start: at(-1000), end: at(1000) });
+        expect(blockIds(all)).toEqual(byId([before, inside, straddling, touchingEnd]).map((b) => b.id));
+        expect(await store.seatBlocks(world.sectorId, { start: at(300), end: at(400) })).toEqual([]);
       });
     });
 
@@ -308,8 +317,8 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const before = bookingIn(world, [t1], at(0), at(60));
         const elsewhere = bookingIn(world, [t2], at(60), at(120));
         for (const booking of [middle, after, before, elsewhere]) await confirm(booking);
-        const found = await store.seatTakingBookings(world.sectorId, { start: at(0), end: at(180) });
-        expect(found.map((b) => b.id).sort()).toEqual([middle.id, after.id, before.id, elsewhere.id].sort());
+        const found = await store.seatBlocks(world.sectorId, { start: at(0), end: at(180) });
+        expect(blockIds(found)).toEqual([middle.id, after.id, before.id, elsewhere.id].sort());
       });
 
       it('refuses two overlapping bookings in one append and writes neither', async () => {
@@ -333,7 +342,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         await expect(confirm(second)).rejects.toBeInstanceOf(SeatConflict);
         await cancel(first.id, 1);
         await confirm(second);
-        expect((await store.seatTakingBookings(world.sectorId, { start: at(0), end: at(60) })).map((b) => b.id)).toEqual([second.id]);
+        expect(blockIds(await store.seatBlocks(world.sectorId, { start: at(0), end: at(60) }))).toEqual([second.id]);
         // Cancelling twice is refused by version, not by seats.
         await expect(cancel(first.id, 1)).rejects.toBeInstanceOf(StreamVersionConflict);
       });
@@ -353,8 +362,12 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           expect(result.reason).toBeInstanceOf(SeatConflict);
           expect(result.reason).toMatchObject({ tableId: contenders[index]!.tableIds[0], conflictingBookingId: winner.id });
         });
-        const seated = await store.seatTakingBookings(world.sectorId, { start: at(-60), end: at(600) });
-        expect(seated).toEqual([winner]);
+        const seated = await store.seatBlocks(world.sectorId, { start: at(-60), end: at(600) });
+        expect(sortBlocks(seated)).toEqual(
+          sortBlocks(
+            winner.tableIds.map((tableId): SeatBlock => ({ tableId, start: winner.start, end: winner.end, source: { kind: 'booking', id: winner.id } })),
+          ),
+        );
       });
 
       it('lets exactly one of 20 parallel appends at one stream version through', async () => {
@@ -465,7 +478,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           table: await target.table(world.tableIds[0]!),
           bookings: await Promise.all(extraBookings.map((booking) => target.booking(booking.id))),
           day: await target.bookingsOfDay(world.restaurantId, world.sectorId, DAY),
-          seated: byId(await target.seatTakingBookings(world.sectorId, { start: at(-60), end: at(600) })),
+          seated: sortBlocks(await target.seatBlocks(world.sectorId, { start: at(-60), end: at(600) })),
           counts: await target.counts(),
         };
       }
@@ -536,6 +549,19 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
 
 function hasMaintenance(store: ConformanceStore): store is ConformanceStore & EventLogMaintenance {
   return typeof store.readAll === 'function' && typeof store.importEvents === 'function' && typeof store.rebuildProjections === 'function';
+}
+
+function sortBlocks(blocks: readonly SeatBlock[]): SeatBlock[] {
+  return [...blocks].sort((a, b) => compare(a.source.id, b.source.id) || compare(a.tableId, b.tableId));
+}
+
+/** The bookings behind a set of blocks, sorted and without repeats. */
+function blockIds(blocks: readonly SeatBlock[]): string[] {
+  return [...new Set(blocks.map((block) => block.source.id))].sort(compare);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byId<T extends { id: string }>(items: readonly T[]): T[] {

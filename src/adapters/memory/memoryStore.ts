@@ -1,3 +1,4 @@
+import { blocksOfBookings, type SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
 import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
@@ -169,8 +170,8 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
       .map((booking) => structuredClone(booking));
   }
 
-  async seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
-    return this.bookingsOf(sectorId).filter((booking) => takesSeats(booking.status) && overlaps(booking, span));
+  async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
+    return blocksOfBookings(this.bookingsOf(sectorId).filter((booking) => takesSeats(booking.status) && overlaps(booking, span)));
   }
 
   async counts() {

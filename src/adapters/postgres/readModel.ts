@@ -1,5 +1,5 @@
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
-import { SEAT_TAKING_STATUSES } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
 import type { Versioned } from '../../application/ports/readModel.js';
@@ -42,15 +42,20 @@ export async function bookingsOfDay(db: Queryable, restaurantId: string, sectorI
   return result.rows.map((row) => row.data);
 }
 
-/** Seat-taking bookings of the sector overlapping the half-open span, by start then id. */
-export async function seatTakingBookings(db: Queryable, sectorId: string, span: Interval): Promise<Booking[]> {
-  const result = await db.query<{ data: Booking }>(
-    `SELECT data FROM bookings
-     WHERE sector_id = $1 AND status = ANY($2::text[]) AND start_ms < $4 AND end_ms > $3
-     ORDER BY start_ms, id COLLATE "C"`,
-    [sectorId, [...SEAT_TAKING_STATUSES], span.start, span.end],
+/** One block per table per seat-taking booking of the sector overlapping the half-open span. */
+export async function seatBlocks(db: Queryable, sectorId: string, span: Interval): Promise<SeatBlock[]> {
+  // Seat rows exist only for seat-taking bookings, so no status filter is needed.
+  const result = await db.query<{ booking_id: string; table_id: string; start_ms: string; end_ms: string }>(
+    `SELECT booking_id, table_id, lower(during) AS start_ms, upper(during) AS end_ms FROM booking_seats
+     WHERE sector_id = $1 AND during && int8range($2, $3)`,
+    [sectorId, span.start, span.end],
   );
-  return result.rows.map((row) => row.data);
+  return result.rows.map((row) => ({
+    tableId: row.table_id,
+    start: Number(row.start_ms),
+    end: Number(row.end_ms),
+    source: { kind: 'booking', id: row.booking_id },
+  }));
 }
 
 export async function counts(db: Queryable): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {

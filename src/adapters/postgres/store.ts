@@ -1,3 +1,4 @@
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Pool } from 'pg';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
@@ -64,8 +65,8 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.bookingsOfDay(this.pool, restaurantId, sectorId, date);
   }
 
-  seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
-    return reads.seatTakingBookings(this.pool, sectorId, span);
+  seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
+    return reads.seatBlocks(this.pool, sectorId, span);
   }
 
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {

@@ -42,6 +42,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         PRIMARY KEY (table_id, start_ms, booking_id)
       );
       CREATE INDEX booking_seats_by_booking ON booking_seats (booking_id);
+      CREATE INDEX booking_seats_by_sector ON booking_seats (sector_id, start_ms);
       -- The database itself refuses a second seat-taking booking over any part of an interval.
       CREATE TRIGGER booking_seats_refuse_overlap BEFORE INSERT ON booking_seats
       WHEN EXISTS (

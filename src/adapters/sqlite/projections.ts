@@ -17,9 +17,10 @@ export class SqliteProjections {
   private readonly dropSeats: Statement;
 
   constructor(db: Database) {
-    this.putRestaurant = db.prepare('INSERT INTO restaurants (id, data) VALUES (?, ?)');
-    this.putSector = db.prepare('INSERT INTO sectors (id, restaurant_id, data) VALUES (?, ?, ?)');
-    this.putTable = db.prepare('INSERT INTO tables (id, sector_id, data) VALUES (?, ?, ?)');
+    // A later event about the same entity replaces what the projection holds.
+    this.putRestaurant = db.prepare('INSERT OR REPLACE INTO restaurants (id, data) VALUES (?, ?)');
+    this.putSector = db.prepare('INSERT OR REPLACE INTO sectors (id, restaurant_id, data) VALUES (?, ?, ?)');
+    this.putTable = db.prepare('INSERT OR REPLACE INTO tables (id, sector_id, data) VALUES (?, ?, ?)');
     this.putBooking = db.prepare(
       `INSERT INTO bookings (id, restaurant_id, sector_id, date, status, start_ms, end_ms, version, data)
        VALUES (@id, @restaurantId, @sectorId, @date, @status, @start, @end, @version, @data)

@@ -1,10 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
 
 type DataRow = { data: string };
+type SeatRow = { booking_id: string; table_id: string; start_ms: number; end_ms: number };
 
 const parse = <T>(row: unknown): T | null => (row ? (JSON.parse((row as DataRow).data) as T) : null);
 const parseAll = <T>(rows: unknown[]): T[] => rows.map((row) => JSON.parse((row as DataRow).data) as T);
@@ -23,10 +25,8 @@ export class SqliteReadModel implements ReadModel {
         'SELECT data FROM bookings WHERE sector_id = ? AND date = ? AND restaurant_id = ? ORDER BY start_ms, id',
       ),
       // Seat rows exist only for seat-taking bookings, so this reads exactly the blocking ones.
-      seatTaking: db.prepare(
-        `SELECT data FROM bookings WHERE id IN (
-           SELECT booking_id FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?
-         )`,
+      seatBlocks: db.prepare(
+        'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',
       ),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM restaurants) AS restaurants, (SELECT COUNT(*) FROM sectors) AS sectors,
@@ -68,8 +68,13 @@ export class SqliteReadModel implements ReadModel {
     return parseAll(this.all('bookingsOfDay', sectorId, date, restaurantId));
   }
 
-  async seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]> {
-    return parseAll(this.all('seatTaking', sectorId, span.end, span.start));
+  async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
+    return (this.all('seatBlocks', sectorId, span.end, span.start) as SeatRow[]).map((row) => ({
+      tableId: row.table_id,
+      start: row.start_ms,
+      end: row.end_ms,
+      source: { kind: 'booking', id: row.booking_id },
+    }));
   }
 
   async counts() {

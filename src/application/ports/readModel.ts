@@ -1,3 +1,4 @@
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -15,7 +16,10 @@ export interface ReadModel {
   table(id: string): Promise<Table | null>;
   booking(id: string): Promise<Versioned<Booking> | null>;
   bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]>;
-  /** Seat-taking bookings of the sector that overlap the span. */
-  seatTakingBookings(sectorId: string, span: Interval): Promise<Booking[]>;
+  /**
+   * What keeps the sector's tables over the span: one block per table per
+   * seat-taking booking that overlaps it. The hot read of every discover and create.
+   */
+  seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]>;
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
 }

@@ -1,4 +1,3 @@
-import { blocksOfBookings } from '../../domain/availability/seatBlock.js';
 import type { Restaurant, Sector } from '../../domain/restaurants/restaurant.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
@@ -48,17 +47,14 @@ export async function planSeating(reads: ReadModel, request: SeatingRequest, lim
   if (!windows) {
     throw new AppError('outside_service_window', `the requested window does not meet service hours on ${request.date}`);
   }
-  const [tables, bookings] = await Promise.all([
-    reads.tablesOfSector(sector.id),
-    reads.seatTakingBookings(sector.id, spanOf(windows)),
-  ]);
+  const [tables, blocks] = await Promise.all([reads.tablesOfSector(sector.id), reads.seatBlocks(sector.id, spanOf(windows))]);
   const candidates = discoverSeatings({
     zone: restaurant.timezone,
     windows,
     partySize: request.partySize,
     durationMinutes: request.durationMinutes,
     tables,
-    blocks: blocksOfBookings(bookings),
+    blocks,
     limit,
   });
   if (candidates.length === 0) {
