@@ -38,6 +38,8 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing (a malformed URL, say) answer in the catalogue's shape too.
+    frameworkErrors: (error, request, reply) => sendError(Object.assign(error, { statusCode: error.statusCode ?? 400 }), request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   server.setValidatorCompiler(validatorCompiler);

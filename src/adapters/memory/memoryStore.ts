@@ -35,6 +35,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   private readonly sectors = new Map<string, Sector>();
   private readonly tables = new Map<string, Table>();
   private readonly bookings = new Map<string, Booking>();
+  private readonly tablesBySector = new Map<string, Set<string>>();
   private readonly bookingsBySector = new Map<string, Set<string>>();
   private readonly bookingsByTable = new Map<string, Set<string>>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
@@ -76,7 +77,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async rebuildProjections(): Promise<void> {
-    for (const index of [this.restaurants, this.sectors, this.tables, this.bookings, this.bookingsBySector, this.bookingsByTable]) {
+    for (const index of [this.restaurants, this.sectors, this.tables, this.tablesBySector, this.bookings, this.bookingsBySector, this.bookingsByTable]) {
       index.clear();
     }
     for (const entry of this.log) this.project(entry);
@@ -125,6 +126,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
         return;
       case 'TableAdded':
         this.tables.set(event.data.table.id, event.data.table);
+        addTo(this.tablesBySector, event.data.table.sectorId, event.data.table.id);
         return;
       case 'BookingConfirmed': {
         const booking = event.data.booking;
@@ -154,7 +156,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async tablesOfSector(sectorId: string): Promise<Table[]> {
-    return [...this.tables.values()].filter((table) => table.sectorId === sectorId).map((table) => ({ ...table }));
+    return [...(this.tablesBySector.get(sectorId) ?? [])].map((id) => ({ ...this.tables.get(id)! }));
   }
 
   async booking(id: string): Promise<Versioned<Booking> | null> {
@@ -171,7 +173,12 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
-    return blocksOfBookings(this.bookingsOf(sectorId).filter((booking) => takesSeats(booking.status) && overlaps(booking, span)));
+    const overlapping: Booking[] = [];
+    for (const id of this.bookingsBySector.get(sectorId) ?? []) {
+      const booking = this.bookings.get(id)!;
+      if (takesSeats(booking.status) && overlaps(booking, span)) overlapping.push(booking);
+    }
+    return blocksOfBookings(overlapping);
   }
 
   async counts() {

@@ -20,7 +20,7 @@ export interface RedisLocksOptions {
   prefix?: string;
 }
 
-const DEFAULTS = { ttlMs: 10_000, waitMs: 5_000, retryMinMs: 5, retryMaxMs: 100, renew: true, prefix: 'wokibrain:lock:' };
+const DEFAULTS = { ttlMs: 10_000, waitMs: 15_000, retryMinMs: 5, retryMaxMs: 100, renew: true, prefix: 'wokibrain:lock:' };
 
 /** Deletes the key only while it still holds our token: a lapsed holder cannot free the next one's lock. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../../domain/time/calendarDate.js';
+import { isBookableDate } from '../../domain/time/calendarDate.js';
 import { isOnGrid, parseLocalTime } from '../../domain/time/localTime.js';
 import { isValidTimeZone } from '../../domain/time/zone.js';
 
@@ -11,7 +11,7 @@ export const entityId = z
 
 export const calendarDate = z
   .string()
-  .refine(isCalendarDate, { message: 'must be a real date as YYYY-MM-DD' })
+  .refine(isBookableDate, { message: 'must be a real date as YYYY-MM-DD between 1970 and 9998' })
   .meta({ example: '2025-10-22' });
 
 export const gridTime = z
@@ -26,8 +26,13 @@ export const timeZone = z
 
 export const serviceWindow = z.object({ start: gridTime, end: gridTime });
 
-/** Query strings carry text: this reads it as a number, then applies the schema. */
-const fromQuery = <T extends z.ZodType<number, number>>(schema: T) => z.coerce.number<string>().pipe(schema);
+/** Query strings carry text: this reads plain decimal digits as a number, then applies the schema. */
+const fromQuery = <T extends z.ZodType<number, number>>(schema: T) =>
+  z
+    .string()
+    .regex(/^-?[0-9]{1,9}$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(schema);
 
 export const partySize = z.int().positive().max(MAX_PARTY_SIZE);
 export const durationMinutes = z

@@ -3,6 +3,7 @@ import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
 import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
+import { hasWholeMinuteOffset } from '../../domain/time/zone.js';
 import { AppError } from '../../errors/catalogue.js';
 import type { ReadModel } from '../ports/readModel.js';
 import { requireSectorOf } from '../lookups.js';
@@ -46,6 +47,9 @@ export async function planSeating(reads: ReadModel, request: SeatingRequest, lim
   });
   if (!windows) {
     throw new AppError('outside_service_window', `the requested window does not meet service hours on ${request.date}`);
+  }
+  if (!windows.every((window) => hasWholeMinuteOffset(restaurant.timezone, window.start))) {
+    throw new AppError('invalid_input', `${restaurant.timezone} had no whole-minute UTC offset on ${request.date}`);
   }
   const [tables, blocks] = await Promise.all([reads.tablesOfSector(sector.id), reads.seatBlocks(sector.id, spanOf(windows))]);
   const candidates = discoverSeatings({

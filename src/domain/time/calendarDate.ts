@@ -10,6 +10,10 @@ export interface DateParts {
   day: number;
 }
 
+/** The dates a booking may be for: date arithmetic a day or two beyond stays within four-digit years. */
+const FIRST_BOOKABLE_YEAR = 1970;
+const LAST_BOOKABLE_YEAR = 9998;
+
 /** Parses `YYYY-MM-DD`, refusing impossible dates such as 2025-02-30. */
 export function parseCalendarDate(text: string): DateParts | null {
   const match = DATE_PATTERN.exec(text);
@@ -24,6 +28,12 @@ export function parseCalendarDate(text: string): DateParts | null {
 
 export function isCalendarDate(text: string): boolean {
   return parseCalendarDate(text) !== null;
+}
+
+/** A real date between 1970-01-01 and 9998-12-31. */
+export function isBookableDate(text: string): boolean {
+  const parts = parseCalendarDate(text);
+  return parts !== null && parts.year >= FIRST_BOOKABLE_YEAR && parts.year <= LAST_BOOKABLE_YEAR;
 }
 
 function daysInMonth(year: number, month: number): number {

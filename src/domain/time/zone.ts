@@ -8,12 +8,40 @@ export type Instant = number;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const zones = new Map<string, IANAZone>();
+const QUARTER_MS = 15 * MINUTE_MS;
+const MAX_CACHED_QUARTERS = 200_000;
 
-function zoneOf(name: string): IANAZone {
+/**
+ * A zone with a memo of its offset per quarter hour. The tz database answers in
+ * microseconds through Intl; a request asks dozens of times about the same few
+ * hours. A quarter is memoised only when its first and last millisecond share an
+ * offset, so a transition inside a quarter is still looked up exactly.
+ */
+class ZoneOffsets {
+  private readonly quarters = new Map<number, number>();
+
+  constructor(readonly zone: IANAZone) {}
+
+  offset(instant: Instant): number {
+    const quarter = Math.floor(instant / QUARTER_MS);
+    const known = this.quarters.get(quarter);
+    if (known !== undefined) return known;
+    const first = this.zone.offset(quarter * QUARTER_MS);
+    const last = this.zone.offset((quarter + 1) * QUARTER_MS - 1);
+    if (first !== last) return this.zone.offset(instant);
+    // A memo, not state: bounded, and dropping it changes no answer.
+    if (this.quarters.size >= MAX_CACHED_QUARTERS) this.quarters.clear();
+    this.quarters.set(quarter, first);
+    return first;
+  }
+}
+
+const zones = new Map<string, ZoneOffsets>();
+
+function zoneOf(name: string): ZoneOffsets {
   let zone = zones.get(name);
   if (!zone) {
-    zone = IANAZone.create(name);
+    zone = new ZoneOffsets(IANAZone.create(name));
     zones.set(name, zone);
   }
   return zone;
@@ -21,6 +49,11 @@ function zoneOf(name: string): IANAZone {
 
 export function isValidTimeZone(name: string): boolean {
   return IANAZone.isValidZone(name);
+}
+
+/** Whether the zone's offset is a whole number of minutes then (not so under old local mean time). */
+export function hasWholeMinuteOffset(zoneName: string, instant: Instant): boolean {
+  return Number.isInteger(offsetAt(zoneName, instant));
 }
 
 /** The zone's offset from UTC, in minutes, at that instant. */
@@ -77,7 +110,8 @@ function pad(value: number, width = 2): string {
  * with `millis`, `2025-10-22T20:00:00.123-03:00` (for audit times that may share a second).
  */
 export function formatInstant(zoneName: string, instant: Instant, millis = false): string {
-  const offset = offsetAt(zoneName, instant);
+  // ISO 8601 offsets have no seconds; the odd historic local-mean-time offset is rounded for display.
+  const offset = Math.round(offsetAt(zoneName, instant));
   const wall = new Date(instant + offset * MINUTE_MS);
   const sign = offset < 0 ? '-' : '+';
   const absolute = Math.abs(offset);
