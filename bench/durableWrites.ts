@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeFromConfig, type Composition } from '../src/compose.js';
@@ -80,6 +82,42 @@ export async function benchDurableWrites(fresh: () => Promise<FreshStore>, label
     }
   }
   return rows;
+}
+
+const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function onPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty database of its own, dropped afterwards. */
+export async function freshPostgres(): Promise<FreshStore> {
+  const name = `wokibrain_bench_${randomBytes(6).toString('hex')}`;
+  await onPostgres(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    config: { store: 'postgres', dataDir: '.', databaseUrl: url.toString() },
+    cleanup: () => onPostgres(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 export async function freshSqlite(): Promise<FreshStore> {

@@ -5,6 +5,8 @@ import { caseLabel, engineCases, httpCases, scaleLabel, type BenchCase } from '.
 import { engineRequest, timeDiscover, type EngineResult } from './engine.js';
 import { BOOKINGS_ON_THE_DAY, loadBig, loadDemo } from './fixtures.js';
 import { loadDiscover, loadPath, setUpBigSector, type LoadResult } from './http.js';
+import { benchDurableWrites, freshPostgres, freshSqlite, postgresReachable, type FreshStore, type WriteRow } from './durableWrites.js';
+import { loadCreates, type CreateLoad } from './httpWrites.js';
 import { buildOnce, serverEntry, startServer } from './server.js';
 import { ms, perSecond, renderTable, wholeMs, type Column, type Row } from './table.js';
 
@@ -13,6 +15,7 @@ const TARGET = {
   httpDemoRps: 8_000,
   httpBigRps: 4_000,
   httpBigP99Ms: 25,
+  sqliteWritesPerSecond: 1_000,
 } as const;
 
 const { values: flags } = parseArgs({
@@ -25,7 +28,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '20' },
     'no-build': { type: 'boolean', default: false },
     'server-prof': { type: 'string' },
-    store: { type: 'string', default: 'memory' },
+    store: { type: 'string', default: 'sqlite' },
+    'skip-writes': { type: 'boolean', default: false },
     filter: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -39,7 +43,8 @@ if (flags.help) {
   --seconds N        autocannon seconds per row (default 10)
   --connections N    autocannon connections (default 20)
   --no-build         use the existing dist/ instead of running npm run build
-  --store memory|sqlite  STORE of the server process (default memory; sqlite uses a temporary DATA_DIR)
+  --store memory|sqlite  STORE of the server process (default sqlite, the shipped default, in a temporary DATA_DIR)
+  --skip-writes      skip the durable write part
   --filter TEXT      only rows whose scale or case contains TEXT (e.g. "party 20")
   --server-prof DIR  run the server with --cpu-prof, profiles written to DIR`);
   process.exit(0);
@@ -50,7 +55,8 @@ const warmup = Math.max(50, Math.round(calls / 4));
 const seconds = Number(flags.seconds ?? (flags.quick ? 3 : 10));
 const warmupSeconds = flags.quick ? 1 : 2;
 const connections = Number(flags.connections);
-const store = flags.store === 'sqlite' ? 'sqlite' : 'memory';
+const store = flags.store === 'memory' ? 'memory' : 'sqlite';
+const writeCount = flags.quick ? 1_000 : 4_000;
 
 const selected = (c: BenchCase) =>
   flags.filter === undefined || `${scaleLabel(c.scale)} ${caseLabel(c)}`.includes(flags.filter);
@@ -74,7 +80,7 @@ function engineRow(c: BenchCase, r: EngineResult): string[] {
   ];
 }
 
-function httpRow(c: BenchCase, r: LoadResult): string[] {
+function httpRow(c: BenchCase, r: LoadResult, cache: string): string[] {
   const big = c.scale === 'big';
   const minRps = big ? TARGET.httpBigRps : TARGET.httpDemoRps;
   const target = big
@@ -87,7 +93,7 @@ function httpRow(c: BenchCase, r: LoadResult): string[] {
   return [
     scaleLabel(c.scale),
     'HTTP',
-    caseLabel(c),
+    `${caseLabel(c)}, ${cache}`,
     `${r.total.toLocaleString('en-US')} req / ${r.seconds.toFixed(0)} s`,
     wholeMs(r.p50Ms),
     wholeMs(r.p99Ms),
@@ -95,6 +101,38 @@ function httpRow(c: BenchCase, r: LoadResult): string[] {
     String(r.found),
     target,
     misses.length === 0 ? 'pass' : `MISS (${misses.join(', ')})`,
+  ];
+}
+
+function durableRow(r: WriteRow): string[] {
+  const target = r.store === 'SQLite' && r.shape.includes('sectors') ? `≥ ${TARGET.sqliteWritesPerSecond.toLocaleString('en-US')} bookings/s` : '—';
+  const result = target === '—' ? '—' : r.perSecond >= TARGET.sqliteWritesPerSecond ? 'pass' : 'MISS';
+  return [
+    `durable, ${r.store}`,
+    'app',
+    `createBooking, ${r.shape}`,
+    `${r.bookings.toLocaleString('en-US')} bookings / ${r.seconds.toFixed(1)} s`,
+    '—',
+    '—',
+    `${perSecond(r.perSecond).replace('req/s', 'bkg/s')}`,
+    '—',
+    target,
+    result,
+  ];
+}
+
+function httpCreateRow(r: CreateLoad): string[] {
+  return [
+    `durable, ${store}`,
+    'HTTP',
+    'POST /woki/bookings, 20 sectors',
+    `${r.created.toLocaleString('en-US')} created / ${r.seconds.toFixed(0)} s`,
+    wholeMs(r.p50Ms),
+    wholeMs(r.p99Ms),
+    perSecond(r.requestsPerSecond),
+    '—',
+    '— (reference)',
+    r.failures > 0 ? `${r.failures} not 2xx` : '—',
   ];
 }
 
@@ -132,6 +170,7 @@ async function main(): Promise<void> {
   }
 
   const httpRows: Row[] = [];
+  const writeRows: Row[] = [];
   let mismatches = 0;
   if (!flags['engine-only']) {
     if (!flags['no-build']) {
@@ -139,26 +178,46 @@ async function main(): Promise<void> {
       buildOnce();
     }
     const nodeArgs = flags['server-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['server-prof']}`] : [];
-    const server = await startServer({ nodeArgs, store });
-    progress(`server pid ${server.pid} at ${server.baseUrl}`);
-    const interrupted = () => void server.stop().then(() => process.exit(130));
-    process.once('SIGINT', interrupted);
-    try {
-      progress(`setting up the 100-table sector over HTTP (${day.accepted.length} POST /woki/bookings) …`);
-      ({ mismatches } = await setUpBigSector(server, day));
-      const load = { seconds, warmupSeconds, connections };
-      if (flags.filter === undefined) {
-        progress(`HTTP baseline: GET /health/live (${seconds} s, ${connections} connections)`);
-        httpRows.push(baselineRow(await loadPath(server, '/health/live', load)));
+    // The shipped server caches discover answers per sector revision; without the cache every request runs the engine.
+    for (const [cache, env] of [
+      ['cached', {}],
+      ['no cache', { DISCOVER_CACHE_ENTRIES: '0' }],
+    ] as const) {
+      const server = await startServer({ nodeArgs, store, env });
+      progress(`server pid ${server.pid} at ${server.baseUrl} (${cache})`);
+      const interrupted = () => void server.stop().then(() => process.exit(130));
+      process.once('SIGINT', interrupted);
+      try {
+        progress(`setting up the 100-table sector over HTTP (${day.accepted.length} POST /woki/bookings) …`);
+        ({ mismatches } = await setUpBigSector(server, day));
+        const load = { seconds, warmupSeconds, connections };
+        if (flags.filter === undefined && cache === 'cached') {
+          progress(`HTTP baseline: GET /health/live (${seconds} s, ${connections} connections)`);
+          httpRows.push(baselineRow(await loadPath(server, '/health/live', load)));
+        }
+        for (const c of httpCases.filter(selected)) {
+          progress(`HTTP ${scaleLabel(c.scale)}: ${caseLabel(c)}, ${cache} (${seconds} s, ${connections} connections)`);
+          httpRows.push(httpRow(c, await loadDiscover(server, c, load), cache));
+        }
+        if (cache === 'cached' && !flags['skip-writes']) {
+          progress(`HTTP creates across 20 sectors (${seconds} s, ${connections} connections)`);
+          writeRows.push(httpCreateRow(await loadCreates(server, seconds, connections)));
+        }
+      } finally {
+        process.off('SIGINT', interrupted);
+        await server.stop();
+        progress('server stopped');
       }
-      for (const c of httpCases.filter(selected)) {
-        progress(`HTTP ${scaleLabel(c.scale)}: ${caseLabel(c)} (${seconds} s, ${connections} connections)`);
-        httpRows.push(httpRow(c, await loadDiscover(server, c, load)));
-      }
-    } finally {
-      process.off('SIGINT', interrupted);
-      await server.stop();
-      progress('server stopped');
+    }
+  }
+
+  if (!flags['skip-writes'] && !flags['http-only']) {
+    const stores: [string, () => Promise<FreshStore>][] = [['SQLite', freshSqlite]];
+    if (await postgresReachable()) stores.push(['PostgreSQL', freshPostgres]);
+    else progress('PostgreSQL unreachable: its write rows are left out');
+    for (const [label, fresh] of stores) {
+      progress(`durable writes through the application layer on ${label} (${writeCount} bookings per shape)`);
+      for (const row of await benchDurableWrites(fresh, label, writeCount)) writeRows.push(durableRow(row));
     }
   }
 
@@ -174,7 +233,8 @@ async function main(): Promise<void> {
     { header: 'target' },
     { header: 'result' },
   ];
-  const rows: Row[] = [...engineRows, ...(engineRows.length > 0 && httpRows.length > 0 ? [null] : []), ...httpRows];
+  const sections = [engineRows, httpRows, writeRows].filter((section) => section.length > 0);
+  const rows: Row[] = sections.flatMap((section, i) => (i === 0 ? section : [null, ...section]));
   const cpu = cpus();
   const lines = [
     '',

@@ -54,6 +54,8 @@ export interface ServerOptions {
   /** STORE for the server; `sqlite` gets a fresh temporary DATA_DIR. */
   store?: 'memory' | 'sqlite';
   readyTimeoutMs?: number;
+  /** Extra environment for the server, e.g. DISCOVER_CACHE_ENTRIES=0. */
+  env?: Record<string, string>;
 }
 
 /** Spawns `node dist/src/main.js` on a free port with a random admin secret and waits until it is ready. */
@@ -73,6 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       SEED_DEMO: 'true',
       STORE: store,
       ...(dataDir ? { DATA_DIR: dataDir } : {}),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -27,6 +27,7 @@ export interface Composition {
 export interface ComposeOptions {
   idempotencyRetentionMs?: number;
   idempotencyWaitMs?: number;
+  discoverCacheEntries?: number;
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -68,6 +69,7 @@ export function composeWith(store: Store, storeName: string, locks: LockManager,
     settings: {
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
       idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,
+      discoverCacheEntries: options.discoverCacheEntries ?? 5_000,
       storeName,
       version: VERSION,
     },
@@ -76,12 +78,16 @@ export function composeWith(store: Store, storeName: string, locks: LockManager,
 }
 
 export async function composeFromConfig(
-  config: StoreConfig & Pick<Config, 'redisUrl' | 'idempotencyRetentionMs'>,
+  config: StoreConfig & Pick<Config, 'redisUrl' | 'idempotencyRetentionMs'> & Partial<Pick<Config, 'discoverCacheEntries'>>,
   options: ComposeOptions = {},
 ): Promise<Composition> {
   const { store, name } = await openStore(config);
   const locks = await openLocks(config.redisUrl);
-  const composed = composeWith(store, name, locks.locks, { idempotencyRetentionMs: config.idempotencyRetentionMs, ...options });
+  const composed = composeWith(store, name, locks.locks, {
+    idempotencyRetentionMs: config.idempotencyRetentionMs,
+    ...(config.discoverCacheEntries === undefined ? {} : { discoverCacheEntries: config.discoverCacheEntries }),
+    ...options,
+  });
   return {
     ...composed,
     store,

@@ -14,6 +14,8 @@ export interface Dependencies {
     idempotencyRetentionMs: number;
     /** How long a request waits for a same-key request in flight before answering 409. */
     idempotencyWaitMs: number;
+    /** How many discover answers to keep per process; 0 turns the cache off. */
+    discoverCacheEntries: number;
     storeName: string;
     version: string;
   };

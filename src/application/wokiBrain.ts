@@ -9,12 +9,14 @@ import { adminInfo } from './queries/adminInfo.js';
 import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
+import { DiscoverCache } from './queries/discoverCache.js';
 
 /** Every use case, bound to its dependencies: what each protocol adapter calls. */
 export function createWokiBrain(deps: Dependencies) {
   const startedAt = deps.clock.now();
+  const discoverCache = new DiscoverCache(deps.settings.discoverCacheEntries);
   return {
-    discover: (query: DiscoverQuery) => discover(deps, query),
+    discover: (query: DiscoverQuery) => discover(deps, discoverCache, query),
     createBooking: (input: CreateBookingInput, caller: Caller, idempotencyKey?: string) =>
       createBooking(deps, input, caller, idempotencyKey),
     listDay: (query: DayQuery) => listDay(deps, query),

@@ -12,6 +12,7 @@ const environment = z.object({
     .pipe(z.int().min(60, { message: 'must be at least 60 seconds' }))
     .default(86_400),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  DISCOVER_CACHE_ENTRIES: z.coerce.number<string>().pipe(z.int().min(0).max(1_000_000)).default(5_000),
   STORE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
@@ -26,6 +27,8 @@ export interface Config {
   logLevel: (typeof levels)[number];
   idempotencyRetentionMs: number;
   seedDemo: boolean;
+  /** Discover answers kept per process, keyed on the sector revision; 0 turns the cache off. */
+  discoverCacheEntries: number;
   store: 'sqlite' | 'postgres' | 'memory';
   /** Where the SQLite file lives. */
   dataDir: string;
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     idempotencyRetentionMs: values.IDEMPOTENCY_RETENTION_SECONDS * 1000,
     seedDemo: values.SEED_DEMO === 'true',
+    discoverCacheEntries: values.DISCOVER_CACHE_ENTRIES,
     store: values.STORE,
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,

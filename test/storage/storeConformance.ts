@@ -347,6 +347,22 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         await expect(cancel(first.id, 1)).rejects.toBeInstanceOf(StreamVersionConflict);
       });
 
+      it('moves the sector revision on every change to its availability, and only then', async () => {
+        const world = await newWorld(2);
+        const [t1] = world.tableIds as [string, string];
+        const other = await newWorld(1);
+        const seen = [await store.sectorRevision(world.sectorId)];
+        const booking = bookingIn(world, [t1], at(0), at(60));
+        await confirm(booking);
+        seen.push(await store.sectorRevision(world.sectorId));
+        await confirm(bookingIn(other, [other.tableIds[0]!], at(0), at(60)));
+        expect(await store.sectorRevision(world.sectorId)).toBe(seen[1]);
+        await cancel(booking.id, 1);
+        seen.push(await store.sectorRevision(world.sectorId));
+        expect(new Set(seen).size).toBe(3);
+        expect(await store.sectorRevision(uid('nowhere'))).toBe(0);
+      });
+
       it('lets exactly one of 50 parallel overlapping bookings through', async () => {
         const world = await newWorld(2);
         const [t1, t2] = world.tableIds as [string, string];

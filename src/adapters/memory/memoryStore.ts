@@ -39,6 +39,8 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   private readonly bookingsBySector = new Map<string, Set<string>>();
   private readonly bookingsByTable = new Map<string, Set<string>>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Never reset, not even by a rebuild, so that no cached answer outlives a change. */
+  private readonly revisions = new Map<string, number>();
 
   async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
     this.checkVersions(pending);
@@ -127,17 +129,22 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
       case 'TableAdded':
         this.tables.set(event.data.table.id, event.data.table);
         addTo(this.tablesBySector, event.data.table.sectorId, event.data.table.id);
+        this.bump(event.data.table.sectorId);
         return;
       case 'BookingConfirmed': {
         const booking = event.data.booking;
         this.bookings.set(booking.id, booking);
         addTo(this.bookingsBySector, booking.sectorId, booking.id);
         for (const tableId of booking.tableIds) addTo(this.bookingsByTable, tableId, booking.id);
+        this.bump(booking.sectorId);
         return;
       }
       case 'BookingCancelled': {
         const next = evolveBooking(this.bookings.get(event.data.bookingId) ?? null, event);
-        if (next) this.bookings.set(next.id, next);
+        if (next) {
+          this.bookings.set(next.id, next);
+          this.bump(next.sectorId);
+        }
         return;
       }
     }
@@ -179,6 +186,14 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
       if (takesSeats(booking.status) && overlaps(booking, span)) overlapping.push(booking);
     }
     return blocksOfBookings(overlapping);
+  }
+
+  private bump(sectorId: string): void {
+    this.revisions.set(sectorId, (this.revisions.get(sectorId) ?? 0) + 1);
+  }
+
+  async sectorRevision(sectorId: string): Promise<number> {
+    return this.revisions.get(sectorId) ?? 0;
   }
 
   async counts() {

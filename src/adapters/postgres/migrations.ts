@@ -91,6 +91,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'sector revisions',
+    sql: `
+      CREATE TABLE sector_revisions (
+        sector_id text    PRIMARY KEY,
+        revision  integer NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

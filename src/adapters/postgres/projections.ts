@@ -49,6 +49,7 @@ export async function project(db: Queryable, entry: StoredEvent, trail: Projecti
          ON CONFLICT (id) DO UPDATE SET sector_id = EXCLUDED.sector_id, version = EXCLUDED.version, data = EXCLUDED.data`,
         [table.id, table.sectorId, entry.version, JSON.stringify(table)],
       );
+      await bumpSectorRevision(db, table.sectorId);
       return;
     }
     case 'BookingConfirmed': {
@@ -84,6 +85,7 @@ async function writeBooking(db: Queryable, booking: Booking, version: number, tr
        version = EXCLUDED.version, data = EXCLUDED.data`,
     [booking.id, booking.restaurantId, booking.sectorId, booking.date, booking.status, booking.start, booking.end, version, JSON.stringify(booking)],
   );
+  await bumpSectorRevision(db, booking.sectorId);
   const released = await db.query('DELETE FROM booking_seats WHERE booking_id = $1', [booking.id]);
   if (!takesSeats(booking.status)) {
     if ((released.rowCount ?? 0) > 0) trail.released.add(booking.id);
@@ -100,9 +102,19 @@ async function writeBooking(db: Queryable, booking: Booking, version: number, tr
   trail.seated.push(booking);
 }
 
+async function bumpSectorRevision(db: Queryable, sectorId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO sector_revisions (sector_id, revision) VALUES ($1, 1)
+     ON CONFLICT (sector_id) DO UPDATE SET revision = sector_revisions.revision + 1`,
+    [sectorId],
+  );
+}
+
 /** Empties every projection, seat rows included. */
 export async function truncateProjections(db: Queryable): Promise<void> {
+  // Revisions only ever grow, even across a rebuild, so that no cached answer outlives it.
   await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats');
+  await db.query('UPDATE sector_revisions SET revision = revision + 1000000');
 }
 
 export interface EventRow {

@@ -58,6 +58,11 @@ export async function seatBlocks(db: Queryable, sectorId: string, span: Interval
   }));
 }
 
+export async function sectorRevision(db: Queryable, sectorId: string): Promise<number> {
+  const result = await db.query<{ revision: number }>('SELECT revision FROM sector_revisions WHERE sector_id = $1', [sectorId]);
+  return result.rows[0]?.revision ?? 0;
+}
+
 export async function counts(db: Queryable): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
   const result = await db.query<{ restaurants: string; sectors: string; tables: string; bookings: string }>(
     `SELECT (SELECT count(*) FROM restaurants) AS restaurants, (SELECT count(*) FROM sectors) AS sectors,

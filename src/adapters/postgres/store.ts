@@ -69,6 +69,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.seatBlocks(this.pool, sectorId, span);
   }
 
+  sectorRevision(sectorId: string): Promise<number> {
+    return reads.sectorRevision(this.pool, sectorId);
+  }
+
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
     return reads.counts(this.pool);
   }

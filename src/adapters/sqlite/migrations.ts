@@ -64,6 +64,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'sector revisions',
+    sql: `CREATE TABLE sector_revisions (sector_id TEXT PRIMARY KEY, revision INTEGER NOT NULL);`,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

@@ -6,6 +6,9 @@ import type { DomainEvent, StoredEvent } from '../../application/ports/eventStor
 
 export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats'] as const;
 
+/** Run after emptying the projections: revisions only grow, so no cached answer outlives a rebuild. */
+export const OUTDATE_REVISIONS = 'UPDATE sector_revisions SET revision = revision + 1000000';
+
 /** Applies events to the read tables; runs inside the transaction that appends them. */
 export class SqliteProjections {
   private readonly putRestaurant: Statement;
@@ -15,6 +18,7 @@ export class SqliteProjections {
   private readonly getBooking: Statement;
   private readonly putSeat: Statement;
   private readonly dropSeats: Statement;
+  private readonly bumpRevision: Statement;
 
   constructor(db: Database) {
     // A later event about the same entity replaces what the projection holds.
@@ -31,6 +35,10 @@ export class SqliteProjections {
       'INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)',
     );
     this.dropSeats = db.prepare('DELETE FROM booking_seats WHERE booking_id = ?');
+    this.bumpRevision = db.prepare(
+      `INSERT INTO sector_revisions (sector_id, revision) VALUES (?, 1)
+       ON CONFLICT (sector_id) DO UPDATE SET revision = revision + 1`,
+    );
   }
 
   apply(stored: StoredEvent): void {
@@ -44,6 +52,7 @@ export class SqliteProjections {
         return;
       case 'TableAdded':
         this.putTable.run(event.data.table.id, event.data.table.sectorId, JSON.stringify(event.data.table));
+        this.bumpRevision.run(event.data.table.sectorId);
         return;
       case 'BookingConfirmed':
       case 'BookingCancelled': {
@@ -58,6 +67,7 @@ export class SqliteProjections {
 
   private saveBooking(booking: Booking, version: number): void {
     this.putBooking.run({ ...booking, version, data: JSON.stringify(booking) });
+    this.bumpRevision.run(booking.sectorId);
     this.dropSeats.run(booking.id);
     if (!takesSeats(booking.status)) return;
     // The trigger on booking_seats refuses an overlap here, inside the same transaction.

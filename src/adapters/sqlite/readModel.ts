@@ -28,6 +28,7 @@ export class SqliteReadModel implements ReadModel {
       seatBlocks: db.prepare(
         'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',
       ),
+      sectorRevision: db.prepare('SELECT revision FROM sector_revisions WHERE sector_id = ?'),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM restaurants) AS restaurants, (SELECT COUNT(*) FROM sectors) AS sectors,
                 (SELECT COUNT(*) FROM tables) AS tables, (SELECT COUNT(*) FROM bookings) AS bookings`,
@@ -75,6 +76,10 @@ export class SqliteReadModel implements ReadModel {
       end: row.end_ms,
       source: { kind: 'booking', id: row.booking_id },
     }));
+  }
+
+  async sectorRevision(sectorId: string): Promise<number> {
+    return (this.one('sectorRevision', sectorId) as { revision: number } | undefined)?.revision ?? 0;
   }
 
   async counts() {

@@ -13,7 +13,7 @@ import { SqliteAppender } from './appendToStream.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteIdempotency } from './idempotency.js';
 import { migrate } from './migrations.js';
-import { PROJECTION_TABLES, SqliteProjections } from './projections.js';
+import { OUTDATE_REVISIONS, PROJECTION_TABLES, SqliteProjections } from './projections.js';
 import { SqliteReadModel } from './readModel.js';
 
 interface EventRow {
@@ -90,6 +90,7 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
   async rebuildProjections(): Promise<void> {
     await this.writes.run(() => {
       for (const table of PROJECTION_TABLES) this.db.exec(`DELETE FROM ${table}`);
+      this.db.exec(OUTDATE_REVISIONS);
       const projections = new SqliteProjections(this.db);
       // Paged: a statement being iterated would block the projection writes on this connection.
       for (let after = 0, page: EventRow[]; (page = this.eventsAfter.all(after, 1000) as EventRow[]).length > 0; ) {

@@ -21,5 +21,10 @@ export interface ReadModel {
    * seat-taking booking that overlaps it. The hot read of every discover and create.
    */
   seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]>;
+  /**
+   * A number that changes whenever anything that decides the sector's availability
+   * does (a booking seated or released, a table added). Cached answers are keyed on it.
+   */
+  sectorRevision(sectorId: string): Promise<number>;
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
 }
