@@ -40,7 +40,10 @@ async function bookFirstFreeCandidate(
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const plan = await planSeating(deps.reads, input, 1);
     const now = deps.clock.now();
-    const event = decideCreate({ ...input, bookingId: deps.ids.bookingId(), now }, plan.candidates)!;
+    const event = decideCreate(
+      { ...input, durationMinutes: plan.durationMinutes, bookingId: deps.ids.bookingId(), now },
+      plan.candidates,
+    )!;
     const booking = event.data.booking;
     try {
       await deps.events.append(

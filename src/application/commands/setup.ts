@@ -31,6 +31,7 @@ export async function registerRestaurant(deps: Dependencies, input: RestaurantIn
     timezone: input.timezone,
     windows: input.windows,
     durationRange: input.durationRange ?? { ...DEFAULT_DURATION_RANGE },
+    durationRules: input.durationRules,
     createdAt: now,
     updatedAt: now,
   };

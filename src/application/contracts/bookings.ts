@@ -22,7 +22,8 @@ export const discoverQuery = z.object({
   sectorId: entityId,
   date: calendarDate,
   partySize: queryPartySize,
-  duration: queryDuration,
+  /** Optional when the restaurant has duration rules. */
+  duration: queryDuration.optional(),
   ...requestedWindow,
   limit: queryLimit,
 });
@@ -32,7 +33,8 @@ export const createBookingBody = z.object({
   restaurantId: entityId,
   sectorId: entityId,
   partySize,
-  durationMinutes,
+  /** Optional when the restaurant has duration rules. */
+  durationMinutes: durationMinutes.optional(),
   date: calendarDate,
   ...requestedWindow,
   guestName: z.string().trim().min(1).max(200).optional(),

@@ -3,6 +3,18 @@ import { entityId, serviceWindow, timeZone } from './fields.js';
 
 const windows = z.array(serviceWindow).max(12).optional();
 
+const stay = z.int().positive().multipleOf(15).max(24 * 60);
+
+/** Stay length by party size: `{ rules: [{ upTo: 2, minutes: 75 }, …], otherwise: 150 }`. */
+const durationRules = z
+  .object({
+    rules: z.array(z.object({ upTo: z.int().positive(), minutes: stay })).max(20),
+    otherwise: stay,
+  })
+  .refine((value) => new Set(value.rules.map((rule) => rule.upTo)).size === value.rules.length, {
+    message: 'each rule needs its own upTo',
+  });
+
 export const restaurantInput = z.object({
   id: entityId,
   name: z.string().trim().min(1).max(200),
@@ -12,6 +24,7 @@ export const restaurantInput = z.object({
     .object({ min: z.int().positive().multipleOf(15), max: z.int().positive().multipleOf(15).max(24 * 60) })
     .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
     .optional(),
+  durationRules: durationRules.optional(),
 });
 export type RestaurantInput = z.output<typeof restaurantInput>;
 
@@ -60,6 +73,7 @@ export const restaurantView = z
     timezone: z.string(),
     windows: z.array(serviceWindow).optional(),
     durationRange: z.object({ min: z.int(), max: z.int() }),
+    durationRules: durationRules.optional(),
     ...audit,
   })
   .meta({ id: 'Restaurant' });

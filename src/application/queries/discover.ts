@@ -14,7 +14,7 @@ export async function discover(deps: Dependencies, cache: DiscoverCache, query: 
   const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit);
   const response: DiscoverResponse = {
     slotMinutes: 15,
-    durationMinutes: query.duration,
+    durationMinutes: plan.durationMinutes,
     candidates: plan.candidates.map((candidate) => candidateView(candidate, plan.restaurant.timezone)),
   };
   cache.set(key, revision, response);

@@ -22,7 +22,7 @@ export class DiscoverCache {
       query.sectorId,
       query.date,
       query.partySize,
-      query.duration,
+      query.duration ?? '',
       query.windowStart ?? '',
       query.windowEnd ?? '',
       query.limit,

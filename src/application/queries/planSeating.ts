@@ -1,5 +1,6 @@
 import type { Restaurant, Sector } from '../../domain/restaurants/restaurant.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
+import { durationForParty } from '../../domain/restaurants/stayLength.js';
 import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
 import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
@@ -13,7 +14,8 @@ export interface SeatingRequest {
   sectorId: string;
   date: string;
   partySize: number;
-  durationMinutes: number;
+  /** When absent, the restaurant's duration rules decide. */
+  durationMinutes?: number | undefined;
   windowStart?: string | undefined;
   windowEnd?: string | undefined;
 }
@@ -21,7 +23,17 @@ export interface SeatingRequest {
 export interface SeatingPlan {
   restaurant: Restaurant;
   sector: Sector;
+  durationMinutes: number;
   candidates: Candidate[];
+}
+
+/** The stay asked for, or the one the restaurant's rules give the party. */
+function stayLength(restaurant: Restaurant, request: SeatingRequest): number {
+  if (request.durationMinutes !== undefined) return request.durationMinutes;
+  if (!restaurant.durationRules) {
+    throw new AppError('invalid_input', `restaurant ${restaurant.id} has no duration rules: give the duration`);
+  }
+  return durationForParty(restaurant.durationRules, request.partySize);
 }
 
 /**
@@ -31,8 +43,9 @@ export interface SeatingPlan {
  */
 export async function planSeating(reads: ReadModel, request: SeatingRequest, limit: number): Promise<SeatingPlan> {
   const { restaurant, sector } = await requireSectorOf(reads, request.restaurantId, request.sectorId);
+  const durationMinutes = stayLength(restaurant, request);
   const { min, max } = restaurant.durationRange;
-  if (request.durationMinutes < min || request.durationMinutes > max) {
+  if (durationMinutes < min || durationMinutes > max) {
     throw new AppError('invalid_input', `durationMinutes must be between ${min} and ${max} for this restaurant`);
   }
   if (request.windowStart !== undefined && request.windowStart === request.windowEnd) {
@@ -56,7 +69,7 @@ export async function planSeating(reads: ReadModel, request: SeatingRequest, lim
     zone: restaurant.timezone,
     windows,
     partySize: request.partySize,
-    durationMinutes: request.durationMinutes,
+    durationMinutes,
     tables,
     blocks,
     limit,
@@ -64,8 +77,8 @@ export async function planSeating(reads: ReadModel, request: SeatingRequest, lim
   if (candidates.length === 0) {
     throw new AppError(
       'no_capacity',
-      `no table or combination in sector ${sector.id} seats ${request.partySize} for ${request.durationMinutes} minutes in that window`,
+      `no table or combination in sector ${sector.id} seats ${request.partySize} for ${durationMinutes} minutes in that window`,
     );
   }
-  return { restaurant, sector, candidates };
+  return { restaurant, sector, durationMinutes, candidates };
 }

@@ -1,4 +1,5 @@
 import type { LocalWindow } from '../time/serviceWindows.js';
+import type { DurationRules } from './stayLength.js';
 
 export interface Restaurant {
   id: string;
@@ -7,6 +8,8 @@ export interface Restaurant {
   windows?: LocalWindow[] | undefined;
   /** Allowed stay lengths; multiples of 15 (SPEC default 30–180). */
   durationRange: { min: number; max: number };
+  /** Stay length by party size, used when a request gives none. */
+  durationRules?: DurationRules | undefined;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,0 +1,13 @@
+/**
+ * How long a party stays when the request does not say: the first rule whose
+ * `upTo` holds the party, else `otherwise`. E.g. ≤2 → 75, ≤4 → 90, ≤8 → 120, else 150.
+ */
+export interface DurationRules {
+  rules: { upTo: number; minutes: number }[];
+  otherwise: number;
+}
+
+export function durationForParty(rules: DurationRules, partySize: number): number {
+  const sorted = [...rules.rules].sort((a, b) => a.upTo - b.upTo);
+  return sorted.find((rule) => partySize <= rule.upTo)?.minutes ?? rules.otherwise;
+}
