@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildHttpServer } from './adapters/http/server.js';
+import { startHoldSweeper } from './adapters/runtime/holdSweeper.js';
 import { composeFromConfig, VERSION } from './compose.js';
 import type { Config } from './config/config.js';
 
@@ -24,12 +25,14 @@ export async function serve(config: Config): Promise<void> {
   }
 
   const server = await buildHttpServer({ app, adminSecret, logger, version: VERSION });
+  const sweeper = startHoldSweeper(app, config.holdSweepMs, logger);
   const purge = setInterval(() => void app.purgeExpiredIdempotencyKeys().catch((error) => logger.error(error)), PURGE_EVERY_MS);
   purge.unref();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
+    sweeper.stop();
     await server.close();
     await composition.close();
     process.exit(0);

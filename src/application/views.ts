@@ -23,6 +23,8 @@ export function bookingView(booking: Booking, zone: string): BookingView {
   for (const field of ['guestName', 'guestEmail', 'guestPhone', 'notes'] as const) {
     if (booking[field] !== undefined) view[field] = booking[field];
   }
+  if (booking.statusReason !== undefined) view.statusReason = booking.statusReason;
+  if (booking.holdExpiresAt !== undefined) view.holdExpiresAt = formatInstant(zone, booking.holdExpiresAt, true);
   return view;
 }
 

@@ -1,5 +1,6 @@
 import { cancelBooking } from './commands/cancelBooking.js';
 import { createBooking } from './commands/createBooking.js';
+import { answerHold, expireHolds } from './commands/holds.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
 import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
@@ -23,6 +24,9 @@ export function createWokiBrain(deps: Dependencies) {
     getBooking: (id: string) => getBooking(deps, id),
     bookingHistory: (id: string) => bookingHistory(deps, id),
     cancelBooking: (id: string, caller: Caller) => cancelBooking(deps, id, caller),
+    approveHold: (id: string, caller: Caller) => answerHold(deps, id, 'approve', caller),
+    rejectHold: (id: string, caller: Caller) => answerHold(deps, id, 'reject', caller),
+    expireHolds: () => expireHolds(deps),
     registerRestaurant: (input: RestaurantInput, caller: Caller) => registerRestaurant(deps, input, caller),
     addSector: (input: SectorInput, caller: Caller) => addSector(deps, input, caller),
     addTable: (input: TableInput, caller: Caller) => addTable(deps, input, caller),

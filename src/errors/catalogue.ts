@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   no_capacity: { status: 409, detail: 'No table or combination of tables fits the party in that window.' },
   already_exists: { status: 409, detail: 'An entity with that id exists.' },
   idempotency_in_progress: { status: 409, detail: 'A request with this Idempotency-Key is still being processed.' },
+  not_pending: { status: 409, detail: 'The booking is not a hold waiting for approval.' },
   payload_too_large: { status: 413, detail: 'The request body is too large.' },
   unsupported_media_type: { status: 415, detail: 'Send the body as application/json.' },
   outside_service_window: { status: 422, detail: 'The requested window does not meet service hours.' },

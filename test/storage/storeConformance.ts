@@ -234,7 +234,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
 
         await cancel(booking.id, 1, RECORDED_AT + 7000);
         expect(await store.booking(booking.id)).toEqual({
-          value: { ...booking, status: 'CANCELLED', updatedAt: RECORDED_AT + 7000 },
+          value: { ...booking, status: 'CANCELLED', statusReason: 'cancelled', updatedAt: RECORDED_AT + 7000 },
           version: 2,
         });
         expect((await store.counts()).bookings).toBe(before.bookings + 1);
@@ -361,6 +361,41 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         seen.push(await store.sectorRevision(world.sectorId));
         expect(new Set(seen).size).toBe(3);
         expect(await store.sectorRevision(uid('nowhere'))).toBe(0);
+      });
+
+      it('lets a hold keep its seats until it expires, and lists lapsed holds', async () => {
+        const world = await newWorld(1);
+        const [t1] = world.tableIds as [string];
+        const hold = bookingIn(world, [t1], at(0), at(90), { status: 'PENDING', holdExpiresAt: RECORDED_AT + 60_000 });
+        await append([{ stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } }]);
+        expect(await store.booking(hold.id)).toEqual({ value: hold, version: 1 });
+        await expect(confirm(bookingIn(world, [t1], at(30), at(60)))).rejects.toBeInstanceOf(SeatConflict);
+        expect(await store.expiredHolds(RECORDED_AT + 59_999, 10)).not.toContain(hold.id);
+        expect(await store.expiredHolds(RECORDED_AT + 60_000, 1000)).toContain(hold.id);
+
+        const expiry = { bookingId: hold.id, at: RECORDED_AT + 61_000 };
+        await append([{ stream: streams.booking(hold.id), expectedVersion: 1, event: { type: 'HoldExpired', data: expiry } }]);
+        const { holdExpiresAt: _gone, ...rest } = hold;
+        expect(await store.booking(hold.id)).toEqual({
+          value: { ...rest, status: 'CANCELLED', statusReason: 'expired', updatedAt: expiry.at },
+          version: 2,
+        });
+        expect(await store.expiredHolds(RECORDED_AT + 120_000, 1000)).not.toContain(hold.id);
+        await confirm(bookingIn(world, [t1], at(30), at(60)));
+      });
+
+      it('confirms an approved hold, seats kept', async () => {
+        const world = await newWorld(1);
+        const [t1] = world.tableIds as [string];
+        const hold = bookingIn(world, [t1], at(0), at(90), { status: 'PENDING', holdExpiresAt: RECORDED_AT + 60_000 });
+        await append([{ stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } }]);
+        await append([
+          { stream: streams.booking(hold.id), expectedVersion: 1, event: { type: 'BookingApproved', data: { bookingId: hold.id, at: RECORDED_AT + 5 } } },
+        ]);
+        expect((await store.booking(hold.id))?.value.status).toBe('CONFIRMED');
+        expect((await store.booking(hold.id))?.value.holdExpiresAt).toBeUndefined();
+        expect(blockIds(await store.seatBlocks(world.sectorId, { start: at(0), end: at(90) }))).toEqual([hold.id]);
+        expect(await store.expiredHolds(RECORDED_AT + 120_000, 1000)).not.toContain(hold.id);
       });
 
       it('lets exactly one of 50 parallel overlapping bookings through', async () => {

@@ -17,6 +17,7 @@ import { registerRequestLog } from './requestContext.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { bookingRoutes } from './routes/bookingRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
+import { holdRoutes } from './routes/holdRoutes.js';
 
 export interface HttpOptions {
   app: WokiBrain;
@@ -73,6 +74,7 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
   for (const [prefix, hidden] of [['/api/v1', false], ['', true]] as const) {
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
+    await server.register(holdRoutes, { prefix, app, hidden, adminSecret });
   }
 
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

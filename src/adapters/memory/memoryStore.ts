@@ -1,7 +1,7 @@
 import { blocksOfBookings, type SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
-import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { bookingIdOf, evolveBooking, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import {
@@ -105,7 +105,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   private checkSeats(pending: readonly PendingEvent[]): void {
     const incoming: Booking[] = [];
     for (const { event } of pending) {
-      if (event.type !== 'BookingConfirmed' || !takesSeats(event.data.booking.status)) continue;
+      if (!isBookingOpened(event) || !takesSeats(event.data.booking.status)) continue;
       const booking = event.data.booking;
       for (const tableId of booking.tableIds) {
         const clash =
@@ -131,21 +131,13 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
         addTo(this.tablesBySector, event.data.table.sectorId, event.data.table.id);
         this.bump(event.data.table.sectorId);
         return;
-      case 'BookingConfirmed': {
-        const booking = event.data.booking;
-        this.bookings.set(booking.id, booking);
-        addTo(this.bookingsBySector, booking.sectorId, booking.id);
-        for (const tableId of booking.tableIds) addTo(this.bookingsByTable, tableId, booking.id);
-        this.bump(booking.sectorId);
-        return;
-      }
-      case 'BookingCancelled': {
-        const next = evolveBooking(this.bookings.get(event.data.bookingId) ?? null, event);
-        if (next) {
-          this.bookings.set(next.id, next);
-          this.bump(next.sectorId);
-        }
-        return;
+      default: {
+        const next = evolveBooking(this.bookings.get(bookingIdOf(event)) ?? null, event);
+        if (!next) return;
+        this.bookings.set(next.id, next);
+        addTo(this.bookingsBySector, next.sectorId, next.id);
+        for (const tableId of next.tableIds) addTo(this.bookingsByTable, tableId, next.id);
+        this.bump(next.sectorId);
       }
     }
   }
@@ -194,6 +186,14 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
 
   async sectorRevision(sectorId: string): Promise<number> {
     return this.revisions.get(sectorId) ?? 0;
+  }
+
+  async expiredHolds(now: number, limit: number): Promise<string[]> {
+    return [...this.bookings.values()]
+      .filter((booking) => booking.status === 'PENDING' && booking.holdExpiresAt !== undefined && booking.holdExpiresAt <= now)
+      .sort((a, b) => a.holdExpiresAt! - b.holdExpiresAt! || (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((booking) => booking.id);
   }
 
   async counts() {

@@ -1,3 +1,4 @@
+import { isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { Pool, PoolClient } from 'pg';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
@@ -75,7 +76,7 @@ async function appendIn(
     try {
       await project(client, entry, trail);
     } catch (error) {
-      if (pgError(error)?.code === SQLSTATE.exclusionViolation && event.type === 'BookingConfirmed') {
+      if (pgError(error)?.code === SQLSTATE.exclusionViolation && isBookingOpened(event)) {
         throw new RefusedSeats(event.data.booking, error);
       }
       throw error;

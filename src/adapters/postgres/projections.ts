@@ -1,6 +1,6 @@
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
-import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { bookingIdOf, evolveBooking, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import { streams, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { toNumber, type Queryable } from './db.js';
 
@@ -52,13 +52,13 @@ export async function project(db: Queryable, entry: StoredEvent, trail: Projecti
       await bumpSectorRevision(db, table.sectorId);
       return;
     }
-    case 'BookingConfirmed': {
-      const booking = evolveBooking(null, event)!;
-      await writeBooking(db, booking, await bookingVersion(db, booking.id, entry), trail);
-      return;
-    }
-    case 'BookingCancelled': {
-      const found = await db.query<{ data: Booking }>('SELECT data FROM bookings WHERE id = $1 FOR UPDATE', [event.data.bookingId]);
+    default: {
+      if (isBookingOpened(event)) {
+        const booking = evolveBooking(null, event)!;
+        await writeBooking(db, booking, await bookingVersion(db, booking.id, entry), trail);
+        return;
+      }
+      const found = await db.query<{ data: Booking }>('SELECT data FROM bookings WHERE id = $1 FOR UPDATE', [bookingIdOf(event)]);
       const next = evolveBooking(found.rows[0]?.data ?? null, event);
       if (next) await writeBooking(db, next, await bookingVersion(db, next.id, entry), trail);
       return;

@@ -58,6 +58,15 @@ export async function seatBlocks(db: Queryable, sectorId: string, span: Interval
   }));
 }
 
+export async function expiredHolds(db: Queryable, now: number, limit: number): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    `SELECT id FROM bookings WHERE status = 'PENDING' AND (data->>'holdExpiresAt')::bigint <= $1
+     ORDER BY (data->>'holdExpiresAt')::bigint, id COLLATE "C" LIMIT $2`,
+    [now, limit],
+  );
+  return result.rows.map((row) => row.id);
+}
+
 export async function sectorRevision(db: Queryable, sectorId: string): Promise<number> {
   const result = await db.query<{ revision: number }>('SELECT revision FROM sector_revisions WHERE sector_id = $1', [sectorId]);
   return result.rows[0]?.revision ?? 0;

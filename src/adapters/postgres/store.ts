@@ -69,6 +69,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.seatBlocks(this.pool, sectorId, span);
   }
 
+  expiredHolds(now: number, limit: number): Promise<string[]> {
+    return reads.expiredHolds(this.pool, now, limit);
+  }
+
   sectorRevision(sectorId: string): Promise<number> {
     return reads.sectorRevision(this.pool, sectorId);
   }

@@ -6,6 +6,7 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
+import { isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { SqliteProjections } from './projections.js';
 
 /** Appends with optimistic concurrency and projects, inside the caller's transaction. */
@@ -57,7 +58,7 @@ export class SqliteAppender {
   }
 
   private explain(error: unknown, stored: StoredEvent): unknown {
-    if (!(error instanceof Error) || !error.message.includes('seat_conflict') || stored.type !== 'BookingConfirmed') return error;
+    if (!(error instanceof Error) || !error.message.includes('seat_conflict') || !isBookingOpened(stored)) return error;
     const booking = (stored.data as { booking: { id: string; tableIds: string[]; start: number; end: number } }).booking;
     for (const tableId of booking.tableIds) {
       const holder = this.seatHolder.get(tableId, booking.end, booking.start, booking.id) as { booking_id: string } | undefined;

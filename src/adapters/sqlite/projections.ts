@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
-import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { bookingIdOf, evolveBooking } from '../../domain/bookings/bookingEvents.js';
 import type { DomainEvent, StoredEvent } from '../../application/ports/eventStore.js';
 
 export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats'] as const;
@@ -54,10 +54,8 @@ export class SqliteProjections {
         this.putTable.run(event.data.table.id, event.data.table.sectorId, JSON.stringify(event.data.table));
         this.bumpRevision.run(event.data.table.sectorId);
         return;
-      case 'BookingConfirmed':
-      case 'BookingCancelled': {
-        const id = event.type === 'BookingConfirmed' ? event.data.booking.id : event.data.bookingId;
-        const row = this.getBooking.get(id) as { data: string } | undefined;
+      default: {
+        const row = this.getBooking.get(bookingIdOf(event)) as { data: string } | undefined;
         const next = evolveBooking(row ? (JSON.parse(row.data) as Booking) : null, event);
         if (next) this.saveBooking(next, stored.version);
         return;

@@ -28,6 +28,10 @@ export class SqliteReadModel implements ReadModel {
       seatBlocks: db.prepare(
         'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',
       ),
+      expiredHolds: db.prepare(
+        `SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= ?
+         ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT ?`,
+      ),
       sectorRevision: db.prepare('SELECT revision FROM sector_revisions WHERE sector_id = ?'),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM restaurants) AS restaurants, (SELECT COUNT(*) FROM sectors) AS sectors,
@@ -80,6 +84,10 @@ export class SqliteReadModel implements ReadModel {
 
   async sectorRevision(sectorId: string): Promise<number> {
     return (this.one('sectorRevision', sectorId) as { revision: number } | undefined)?.revision ?? 0;
+  }
+
+  async expiredHolds(now: number, limit: number): Promise<string[]> {
+    return (this.all('expiredHolds', now, limit) as { id: string }[]).map((row) => row.id);
   }
 
   async counts() {

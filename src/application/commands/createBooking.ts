@@ -40,8 +40,10 @@ async function bookFirstFreeCandidate(
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const plan = await planSeating(deps.reads, input, 1);
     const now = deps.clock.now();
+    const largeGroups = plan.restaurant.largeGroups;
+    const holdMinutes = largeGroups && input.partySize >= largeGroups.threshold ? largeGroups.holdMinutes : undefined;
     const event = decideCreate(
-      { ...input, durationMinutes: plan.durationMinutes, bookingId: deps.ids.bookingId(), now },
+      { ...input, durationMinutes: plan.durationMinutes, bookingId: deps.ids.bookingId(), now, holdMinutes },
       plan.candidates,
     )!;
     const booking = event.data.booking;

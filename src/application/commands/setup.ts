@@ -32,6 +32,7 @@ export async function registerRestaurant(deps: Dependencies, input: RestaurantIn
     windows: input.windows,
     durationRange: input.durationRange ?? { ...DEFAULT_DURATION_RANGE },
     durationRules: input.durationRules,
+    largeGroups: input.largeGroups,
     createdAt: now,
     updatedAt: now,
   };

@@ -74,6 +74,8 @@ export const bookingView = z
     end: instantWithOffset,
     durationMinutes: z.int(),
     status: z.enum(BOOKING_STATUSES),
+    statusReason: z.enum(['cancelled', 'rejected', 'expired']).optional(),
+    holdExpiresAt: z.string().optional(),
     guestName: z.string().optional(),
     guestEmail: z.string().optional(),
     guestPhone: z.string().optional(),

@@ -5,6 +5,9 @@ const windows = z.array(serviceWindow).max(12).optional();
 
 const stay = z.int().positive().multipleOf(15).max(24 * 60);
 
+/** Parties of `threshold` or more wait for approval, holding their seats for `holdMinutes`. */
+const largeGroups = z.object({ threshold: z.int().min(2).max(10_000), holdMinutes: z.int().min(1).max(7 * 24 * 60) });
+
 /** Stay length by party size: `{ rules: [{ upTo: 2, minutes: 75 }, …], otherwise: 150 }`. */
 const durationRules = z
   .object({
@@ -25,6 +28,7 @@ export const restaurantInput = z.object({
     .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
     .optional(),
   durationRules: durationRules.optional(),
+  largeGroups: largeGroups.optional(),
 });
 export type RestaurantInput = z.output<typeof restaurantInput>;
 
@@ -74,6 +78,7 @@ export const restaurantView = z
     windows: z.array(serviceWindow).optional(),
     durationRange: z.object({ min: z.int(), max: z.int() }),
     durationRules: durationRules.optional(),
+    largeGroups: largeGroups.optional(),
     ...audit,
   })
   .meta({ id: 'Restaurant' });

@@ -26,5 +26,7 @@ export interface ReadModel {
    * does (a booking seated or released, a table added). Cached answers are keyed on it.
    */
   sectorRevision(sectorId: string): Promise<number>;
+  /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
+  expiredHolds(now: number, limit: number): Promise<string[]>;
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
 }

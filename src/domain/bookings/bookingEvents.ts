@@ -1,30 +1,93 @@
-import type { Booking } from './booking.js';
+import type { Booking, BookingStatus } from './booking.js';
 
+/** A booking comes into being, seats taken: confirmed at once, or held for approval. */
 export interface BookingConfirmed {
   type: 'BookingConfirmed';
   data: { booking: Booking };
 }
 
-export interface BookingCancelled {
-  type: 'BookingCancelled';
+export interface BookingHeld {
+  type: 'BookingHeld';
+  data: { booking: Booking };
+}
+
+/** A booking changes status; `at` becomes its updatedAt. */
+interface StatusChange<Type extends string> {
+  type: Type;
   data: { bookingId: string; at: number };
 }
 
-export type BookingEvent = BookingConfirmed | BookingCancelled;
+export type BookingCancelled = StatusChange<'BookingCancelled'>;
+export type BookingApproved = StatusChange<'BookingApproved'>;
+export type BookingRejected = StatusChange<'BookingRejected'>;
+export type HoldExpired = StatusChange<'HoldExpired'>;
+
+export type BookingOpened = BookingConfirmed | BookingHeld;
+export type BookingStatusChanged = BookingCancelled | BookingApproved | BookingRejected | HoldExpired;
+export type BookingEvent = BookingOpened | BookingStatusChanged;
+
+const OPENING_TYPES: readonly string[] = ['BookingConfirmed', 'BookingHeld'] satisfies BookingOpened['type'][];
+const STATUS_CHANGE_TYPES: readonly string[] = [
+  'BookingCancelled',
+  'BookingApproved',
+  'BookingRejected',
+  'HoldExpired',
+] satisfies BookingStatusChanged['type'][];
+
+export function isBookingOpened(event: { type: string }): event is BookingOpened {
+  return OPENING_TYPES.includes(event.type);
+}
+
+export function isBookingEvent(event: { type: string }): event is BookingEvent {
+  return isBookingOpened(event) || STATUS_CHANGE_TYPES.includes(event.type);
+}
+
+export function bookingIdOf(event: BookingEvent): string {
+  return isBookingOpened(event) ? event.data.booking.id : event.data.bookingId;
+}
+
+const STATUS_AFTER: Record<BookingStatusChanged['type'], { status: BookingStatus; reason?: Booking['statusReason'] }> = {
+  BookingCancelled: { status: 'CANCELLED', reason: 'cancelled' },
+  BookingApproved: { status: 'CONFIRMED' },
+  BookingRejected: { status: 'CANCELLED', reason: 'rejected' },
+  HoldExpired: { status: 'CANCELLED', reason: 'expired' },
+};
 
 /** Folds one event into the booking it concerns. */
 export function evolveBooking(state: Booking | null, event: BookingEvent): Booking | null {
-  switch (event.type) {
-    case 'BookingConfirmed':
-      return { ...event.data.booking };
-    case 'BookingCancelled':
-      return state ? { ...state, status: 'CANCELLED', updatedAt: event.data.at } : state;
-  }
+  if (isBookingOpened(event)) return { ...event.data.booking };
+  if (!state) return state;
+  const { status, reason } = STATUS_AFTER[event.type];
+  const next: Booking = { ...state, status, updatedAt: event.data.at };
+  if (reason) next.statusReason = reason;
+  if (status !== 'PENDING') delete next.holdExpiresAt;
+  return next;
 }
+
+/** updatedAt must move on every mutation, even within the same millisecond. */
+const nextUpdate = (booking: Booking, at: number) => Math.max(at, booking.updatedAt + 1);
 
 /** Cancelling twice changes nothing, so the second cancel decides no event. */
 export function decideCancel(booking: Booking, at: number): BookingEvent[] {
   if (booking.status === 'CANCELLED') return [];
-  // updatedAt must move on every mutation, even within the same millisecond.
-  return [{ type: 'BookingCancelled', data: { bookingId: booking.id, at: Math.max(at, booking.updatedAt + 1) } }];
+  return [{ type: 'BookingCancelled', data: { bookingId: booking.id, at: nextUpdate(booking, at) } }];
+}
+
+export type HoldDecision = 'approve' | 'reject';
+
+/**
+ * What answering a hold decides: a live hold is approved or rejected; a hold past
+ * its time has expired, whatever was asked; anything else is not a hold.
+ */
+export function decideHold(booking: Booking, decision: HoldDecision, at: number): BookingStatusChanged | 'not_pending' {
+  if (booking.status !== 'PENDING') return 'not_pending';
+  const data = { bookingId: booking.id, at: nextUpdate(booking, at) };
+  if (booking.holdExpiresAt !== undefined && at >= booking.holdExpiresAt) return { type: 'HoldExpired', data };
+  return decision === 'approve' ? { type: 'BookingApproved', data } : { type: 'BookingRejected', data };
+}
+
+/** A hold past its time expires; anything else is left alone. */
+export function decideExpiry(booking: Booking, at: number): BookingEvent[] {
+  if (booking.status !== 'PENDING' || booking.holdExpiresAt === undefined || at < booking.holdExpiresAt) return [];
+  return [{ type: 'HoldExpired', data: { bookingId: booking.id, at: nextUpdate(booking, at) } }];
 }

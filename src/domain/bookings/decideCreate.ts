@@ -1,7 +1,7 @@
 import type { Candidate } from '../seating/discoverSeatings.js';
 import type { CalendarDate } from '../time/calendarDate.js';
 import type { Guest } from './booking.js';
-import type { BookingConfirmed } from './bookingEvents.js';
+import type { BookingOpened } from './bookingEvents.js';
 
 export interface CreateBookingDecision extends Guest {
   bookingId: string;
@@ -11,14 +11,20 @@ export interface CreateBookingDecision extends Guest {
   partySize: number;
   durationMinutes: number;
   now: number;
+  /** When the party is large enough to need approval: how long the hold lasts. */
+  holdMinutes?: number | undefined;
 }
 
-/** Books the first candidate still free; `null` when there is none. */
-export function decideCreate(decision: CreateBookingDecision, candidates: readonly Candidate[]): BookingConfirmed | null {
+/**
+ * Books the first candidate still free — confirmed, or held for approval when a
+ * hold length is given; `null` when there is no candidate.
+ */
+export function decideCreate(decision: CreateBookingDecision, candidates: readonly Candidate[]): BookingOpened | null {
   const chosen = candidates[0];
   if (!chosen) return null;
+  const held = decision.holdMinutes !== undefined;
   return {
-    type: 'BookingConfirmed',
+    type: held ? 'BookingHeld' : 'BookingConfirmed',
     data: {
       booking: {
         id: decision.bookingId,
@@ -30,7 +36,8 @@ export function decideCreate(decision: CreateBookingDecision, candidates: readon
         start: chosen.start,
         end: chosen.end,
         durationMinutes: decision.durationMinutes,
-        status: 'CONFIRMED',
+        status: held ? 'PENDING' : 'CONFIRMED',
+        holdExpiresAt: held ? decision.now + decision.holdMinutes! * 60_000 : undefined,
         guestName: decision.guestName,
         guestEmail: decision.guestEmail,
         guestPhone: decision.guestPhone,

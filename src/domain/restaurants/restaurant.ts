@@ -10,6 +10,8 @@ export interface Restaurant {
   durationRange: { min: number; max: number };
   /** Stay length by party size, used when a request gives none. */
   durationRules?: DurationRules | undefined;
+  /** Parties of `threshold` or more are held PENDING for `holdMinutes` until approved. */
+  largeGroups?: { threshold: number; holdMinutes: number } | undefined;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { bookingIdParams, bookingView } from '../../../application/contracts/bookings.js';
+import { errorBody } from '../../../application/contracts/errors.js';
+import { requireAdminSecret } from '../adminAuth.js';
+import { callerOf } from '../requestContext.js';
+import type { RouteOptions } from './bookingRoutes.js';
+
+/** Staff answers to large-group holds; until roles exist they take the admin secret. */
+export const holdRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
+  server.addHook('preHandler', requireAdminSecret(adminSecret));
+  const schema = {
+    hide: hidden,
+    tags: ['bookings'],
+    headers: z.object({ 'x-admin-secret': z.string().optional() }),
+    params: bookingIdParams,
+    response: { 200: bookingView, '4xx': errorBody },
+  };
+
+  server.post('/woki/bookings/:id/approve', {
+    config: { op: 'approve_hold' },
+    schema: { ...schema, summary: 'Confirm a PENDING hold; 409 not_pending when it is not one or has expired' },
+    handler: async (request) => app.approveHold(request.params.id, callerOf(request)),
+  });
+
+  server.post('/woki/bookings/:id/reject', {
+    config: { op: 'reject_hold' },
+    schema: { ...schema, summary: 'Refuse a PENDING hold: its seats free at once' },
+    handler: async (request) => app.rejectHold(request.params.id, callerOf(request)),
+  });
+};
