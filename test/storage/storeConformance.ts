@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, BookingStatus } from '../../src/domain/bookings/booking.js';
 import type { SeatBlock } from '../../src/domain/availability/seatBlock.js';
+import type { Blackout } from '../../src/domain/blackouts/blackout.js';
 import type { Restaurant, Sector, Table } from '../../src/domain/restaurants/restaurant.js';
 import {
   SeatConflict,
@@ -396,6 +397,56 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect((await store.booking(hold.id))?.value.holdExpiresAt).toBeUndefined();
         expect(blockIds(await store.seatBlocks(world.sectorId, { start: at(0), end: at(90) }))).toEqual([hold.id]);
         expect(await store.expiredHolds(RECORDED_AT + 120_000, 1000)).not.toContain(hold.id);
+      });
+
+      it('lets a blackout hold seats like a booking: refused over bookings, refusing bookings, freed when lifted', async () => {
+        const world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        const dinner = bookingIn(world, [t1], at(0), at(60));
+        await confirm(dinner);
+        const blackout: Blackout = {
+          id: uid('X'),
+          restaurantId: world.restaurantId,
+          sectorId: world.sectorId,
+          tableIds: [t1, t2],
+          wholeSector: false,
+          start: at(30),
+          end: at(120),
+          reason: 'private event',
+          status: 'ACTIVE',
+          createdAt: RECORDED_AT,
+          updatedAt: RECORDED_AT,
+        };
+        const place = { stream: streams.blackout(blackout.id), expectedVersion: 'none' as const, event: { type: 'BlackoutPlaced' as const, data: { blackout } } };
+        const refused = await append([place]).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(SeatConflict);
+        expect(refused).toMatchObject({ tableId: t1, conflictingBookingId: dinner.id });
+        expect(await store.blackout(blackout.id)).toBeNull();
+
+        // Cancelling the booking in the same append clears the way.
+        await append([{ stream: streams.booking(dinner.id), expectedVersion: 1, event: cancelled(dinner.id) }, place]);
+        expect(await store.blackout(blackout.id)).toEqual({ value: blackout, version: 1 });
+        expect((await store.blackoutsOfSector(world.sectorId, { start: at(0), end: at(60) })).map((b) => b.id)).toEqual([blackout.id]);
+        expect(await store.blackoutsOfSector(world.sectorId, { start: at(120), end: at(180) })).toEqual([]);
+        const holder = `blackout:${blackout.id}`;
+        const refusedBooking = await confirm(bookingIn(world, [t3, t2], at(100), at(130))).catch((e: unknown) => e);
+        expect(refusedBooking).toMatchObject({ tableId: t2, conflictingBookingId: holder });
+        expect(sortBlocks(await store.seatBlocks(world.sectorId, { start: at(0), end: at(200) }))).toEqual(
+          sortBlocks([t1, t2].map((tableId): SeatBlock => ({ tableId, start: at(30), end: at(120), source: { kind: 'blackout', id: blackout.id } }))),
+        );
+
+        await append([
+          {
+            stream: streams.blackout(blackout.id),
+            expectedVersion: 1,
+            event: { type: 'BlackoutResized', data: { blackoutId: blackout.id, start: at(30), end: at(90), at: RECORDED_AT + 1 } },
+          },
+        ]);
+        await confirm(bookingIn(world, [t2], at(90), at(130)));
+        await append([{ stream: streams.blackout(blackout.id), expectedVersion: 2, event: { type: 'BlackoutLifted', data: { blackoutId: blackout.id, at: RECORDED_AT + 2 } } }]);
+        expect((await store.blackout(blackout.id))?.value).toMatchObject({ status: 'LIFTED', start: at(30), end: at(90), updatedAt: RECORDED_AT + 2 });
+        expect(await store.blackoutsOfSector(world.sectorId, { start: at(0), end: at(200) })).toEqual([]);
+        await confirm(bookingIn(world, [t1], at(30), at(60)));
       });
 
       it('lets exactly one of 50 parallel overlapping bookings through', async () => {

@@ -1,12 +1,16 @@
-import { blocksOfBookings, type SeatBlock } from '../../domain/availability/seatBlock.js';
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
+import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
-import { bookingIdOf, evolveBooking, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
+import { bookingIdOf, evolveBooking, isBookingEvent } from '../../domain/bookings/bookingEvents.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import {
+  BLACKOUT_HOLDER_PREFIX,
   SeatConflict,
   StreamVersionConflict,
+  streams,
+  type DomainEvent,
   type EventLogMaintenance,
   type EventMetadata,
   type EventStore,
@@ -15,6 +19,7 @@ import {
 } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import { sourceOfHolder } from '../seatHolders.js';
 
 interface IdempotencyRecord {
   payloadHash: string;
@@ -37,7 +42,11 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   private readonly bookings = new Map<string, Booking>();
   private readonly tablesBySector = new Map<string, Set<string>>();
   private readonly bookingsBySector = new Map<string, Set<string>>();
-  private readonly bookingsByTable = new Map<string, Set<string>>();
+  private readonly blackouts = new Map<string, Blackout>();
+  /** Who holds which seats: seat-taking bookings and active blackouts alike. */
+  private readonly claims = new Map<string, SeatClaim>();
+  private readonly claimsByTable = new Map<string, Set<string>>();
+  private readonly claimsBySector = new Map<string, Set<string>>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   /** Never reset, not even by a rebuild, so that no cached answer outlives a change. */
   private readonly revisions = new Map<string, number>();
@@ -79,7 +88,18 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async rebuildProjections(): Promise<void> {
-    for (const index of [this.restaurants, this.sectors, this.tables, this.tablesBySector, this.bookings, this.bookingsBySector, this.bookingsByTable]) {
+    for (const index of [
+      this.restaurants,
+      this.sectors,
+      this.tables,
+      this.tablesBySector,
+      this.bookings,
+      this.bookingsBySector,
+      this.blackouts,
+      this.claims,
+      this.claimsByTable,
+      this.claimsBySector,
+    ]) {
       index.clear();
     }
     for (const entry of this.log) this.project(entry);
@@ -101,24 +121,83 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
     }
   }
 
-  /** The store's own refusal of double booking, whatever the caller checked before. */
+  /**
+   * The store's own refusal of double booking, whatever the caller checked before:
+   * the batch is played forward over the seat claims, so a cancel earlier in the
+   * same append frees seats for what follows it.
+   */
   private checkSeats(pending: readonly PendingEvent[]): void {
-    const incoming: Booking[] = [];
+    const changed = new Map<string, SeatClaim | null>();
+    const states = new Map<string, Booking | Blackout | null>();
     for (const { event } of pending) {
-      if (!isBookingOpened(event) || !takesSeats(event.data.booking.status)) continue;
-      const booking = event.data.booking;
-      for (const tableId of booking.tableIds) {
+      const change = this.seatChange(event, states);
+      if (!change) continue;
+      changed.set(change.holder, change.claim);
+      const claim = change.claim;
+      if (!claim) continue;
+      for (const tableId of claim.tableIds) {
         const clash =
-          [...(this.bookingsByTable.get(tableId) ?? [])].map((id) => this.bookings.get(id)!).find((other) => conflicts(other, booking)) ??
-          incoming.find((other) => other.tableIds.includes(tableId) && conflicts(other, booking));
-        if (clash) throw new SeatConflict(tableId, clash.id);
+          [...(this.claimsByTable.get(tableId) ?? [])]
+            .filter((holder) => !changed.has(holder))
+            .map((holder) => this.claims.get(holder)!)
+            .find((other) => overlaps(other, claim)) ??
+          [...changed.values()].find((other) => other && other.holder !== claim.holder && other.tableIds.includes(tableId) && overlaps(other, claim));
+        if (clash) throw new SeatConflict(tableId, clash.holder);
       }
-      incoming.push(booking);
     }
   }
 
+  /** What an event does to the seats its booking or blackout holds, given the batch so far. */
+  private seatChange(event: DomainEvent, states: Map<string, Booking | Blackout | null>): { holder: string; claim: SeatClaim | null } | null {
+    if (isBookingEvent(event)) {
+      const id = bookingIdOf(event);
+      const next = evolveBooking((states.has(id) ? states.get(id) : this.bookings.get(id)) as Booking | null ?? null, event);
+      states.set(id, next);
+      return { holder: id, claim: next && takesSeats(next.status) ? claimOf(id, next) : null };
+    }
+    if (isBlackoutEvent(event)) {
+      const holder = BLACKOUT_HOLDER_PREFIX + blackoutIdOf(event);
+      const next = evolveBlackout((states.has(holder) ? states.get(holder) : this.blackouts.get(blackoutIdOf(event))) as Blackout | null ?? null, event);
+      states.set(holder, next);
+      return { holder, claim: next && blocksSeats(next) ? claimOf(holder, next) : null };
+    }
+    return null;
+  }
+
+  /** Makes the seat claims follow the booking or blackout an event changed. */
+  private holdSeats(holder: string, claim: SeatClaim | null): void {
+    const previous = this.claims.get(holder);
+    if (previous) {
+      for (const tableId of previous.tableIds) this.claimsByTable.get(tableId)?.delete(holder);
+      this.claimsBySector.get(previous.sectorId)?.delete(holder);
+      this.claims.delete(holder);
+    }
+    if (!claim) return;
+    this.claims.set(holder, claim);
+    for (const tableId of claim.tableIds) addTo(this.claimsByTable, tableId, holder);
+    addTo(this.claimsBySector, claim.sectorId, holder);
+  }
+
   private project(entry: StoredEvent): void {
-    const event = { type: entry.type, data: structuredClone(entry.data) } as PendingEvent['event'];
+    const event = { type: entry.type, data: structuredClone(entry.data) } as DomainEvent;
+    if (isBookingEvent(event)) {
+      const next = evolveBooking(this.bookings.get(bookingIdOf(event)) ?? null, event);
+      if (!next) return;
+      this.bookings.set(next.id, next);
+      addTo(this.bookingsBySector, next.sectorId, next.id);
+      this.holdSeats(next.id, takesSeats(next.status) ? claimOf(next.id, next) : null);
+      this.bump(next.sectorId);
+      return;
+    }
+    if (isBlackoutEvent(event)) {
+      const next = evolveBlackout(this.blackouts.get(blackoutIdOf(event)) ?? null, event);
+      if (!next) return;
+      this.blackouts.set(next.id, next);
+      const holder = BLACKOUT_HOLDER_PREFIX + next.id;
+      this.holdSeats(holder, blocksSeats(next) ? claimOf(holder, next) : null);
+      this.bump(next.sectorId);
+      return;
+    }
     switch (event.type) {
       case 'RestaurantRegistered':
         this.restaurants.set(event.data.restaurant.id, event.data.restaurant);
@@ -131,14 +210,6 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
         addTo(this.tablesBySector, event.data.table.sectorId, event.data.table.id);
         this.bump(event.data.table.sectorId);
         return;
-      default: {
-        const next = evolveBooking(this.bookings.get(bookingIdOf(event)) ?? null, event);
-        if (!next) return;
-        this.bookings.set(next.id, next);
-        addTo(this.bookingsBySector, next.sectorId, next.id);
-        for (const tableId of next.tableIds) addTo(this.bookingsByTable, tableId, next.id);
-        this.bump(next.sectorId);
-      }
     }
   }
 
@@ -172,12 +243,26 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
-    const overlapping: Booking[] = [];
-    for (const id of this.bookingsBySector.get(sectorId) ?? []) {
-      const booking = this.bookings.get(id)!;
-      if (takesSeats(booking.status) && overlaps(booking, span)) overlapping.push(booking);
+    const blocks: SeatBlock[] = [];
+    for (const holder of this.claimsBySector.get(sectorId) ?? []) {
+      const claim = this.claims.get(holder)!;
+      if (!overlaps(claim, span)) continue;
+      const source = sourceOfHolder(holder);
+      for (const tableId of claim.tableIds) blocks.push({ tableId, start: claim.start, end: claim.end, source });
     }
-    return blocksOfBookings(overlapping);
+    return blocks;
+  }
+
+  async blackout(id: string): Promise<Versioned<Blackout> | null> {
+    const blackout = this.blackouts.get(id);
+    return blackout ? { value: structuredClone(blackout), version: this.versions.get(streams.blackout(id)) ?? 0 } : null;
+  }
+
+  async blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]> {
+    return [...this.blackouts.values()]
+      .filter((blackout) => blackout.sectorId === sectorId && blocksSeats(blackout) && overlaps(blackout, span))
+      .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1))
+      .map((blackout) => structuredClone(blackout));
   }
 
   private bump(sectorId: string): void {
@@ -242,8 +327,15 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 }
 
-function conflicts(a: Booking, b: Booking): boolean {
-  return takesSeats(a.status) && overlaps(a, b);
+/** Seats held by one booking or blackout: `holder` is the booking id or `blackout:<id>`. */
+interface SeatClaim extends Interval {
+  holder: string;
+  sectorId: string;
+  tableIds: readonly string[];
+}
+
+function claimOf(holder: string, owner: { sectorId: string; tableIds: readonly string[] } & Interval): SeatClaim {
+  return { holder, sectorId: owner.sectorId, tableIds: [...owner.tableIds], start: owner.start, end: owner.end };
 }
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {

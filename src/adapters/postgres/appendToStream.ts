@@ -1,7 +1,4 @@
-import { isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { Pool, PoolClient } from 'pg';
-import type { Booking } from '../../domain/bookings/booking.js';
-import { takesSeats } from '../../domain/bookings/booking.js';
 import { overlaps } from '../../domain/time/interval.js';
 import {
   SeatConflict,
@@ -11,7 +8,7 @@ import {
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { newTrail, project, type ProjectionTrail } from './projections.js';
+import { newTrail, project, type ProjectionTrail, type SeatClaim } from './projections.js';
 
 /** How often an append that lost a race (deadlock, version race) is tried again before giving up. */
 const ATTEMPTS = 5;
@@ -76,8 +73,8 @@ async function appendIn(
     try {
       await project(client, entry, trail);
     } catch (error) {
-      if (pgError(error)?.code === SQLSTATE.exclusionViolation && isBookingOpened(event)) {
-        throw new RefusedSeats(event.data.booking, error);
+      if (pgError(error)?.code === SQLSTATE.exclusionViolation && trail.attempted) {
+        throw new RefusedSeats(trail.attempted, error);
       }
       throw error;
     }
@@ -121,10 +118,10 @@ async function versionConflict(pool: Pool, pending: readonly PendingEvent[]): Pr
 /** Raised inside the transaction; turned into a SeatConflict once it has rolled back. */
 class RefusedSeats extends Error {
   constructor(
-    readonly booking: Booking,
+    readonly claim: SeatClaim,
     readonly reason: unknown,
   ) {
-    super(`seats refused for booking ${booking.id}`);
+    super(`seats refused for ${claim.holder}`);
   }
 }
 
@@ -134,24 +131,22 @@ class RefusedSeats extends Error {
  * or one written earlier in this same append.
  */
 async function seatConflict(pool: Pool, refused: RefusedSeats, trail: ProjectionTrail): Promise<SeatConflict> {
-  const { booking } = refused;
+  const { claim } = refused;
   const result = await pool.query<{ table_id: string; booking_id: string }>(
     `SELECT table_id, booking_id FROM booking_seats
      WHERE table_id = ANY($1::text[]) AND during && int8range($2::bigint, $3::bigint) AND booking_id <> $4
      ORDER BY booking_id`,
-    [booking.tableIds, booking.start, booking.end, booking.id],
+    [claim.tableIds, claim.start, claim.end, claim.holder],
   );
   const committed = result.rows.filter((row) => !trail.released.has(row.booking_id));
-  for (const tableId of booking.tableIds) {
+  for (const tableId of claim.tableIds) {
     const row = committed.find((candidate) => candidate.table_id === tableId);
     if (row) return new SeatConflict(tableId, row.booking_id);
-    const earlier = trail.seated.find(
-      (other) => other.id !== booking.id && other.tableIds.includes(tableId) && takesSeats(other.status) && overlaps(other, booking),
-    );
-    if (earlier) return new SeatConflict(tableId, earlier.id);
+    const earlier = trail.seated.find((other) => other.holder !== claim.holder && other.tableIds.includes(tableId) && overlaps(other, claim));
+    if (earlier) return new SeatConflict(tableId, earlier.holder);
   }
   // The holder was cancelled between the refusal and this look-up: name the table at least.
   const detail = pgError(refused.reason)?.detail ?? '';
-  const tableId = /\(table_id, during\)=\((.*?), [[(]/.exec(detail)?.[1] ?? booking.tableIds[0] ?? '';
+  const tableId = /\(table_id, during\)=\((.*?), [[(]/.exec(detail)?.[1] ?? claim.tableIds[0] ?? '';
   return new SeatConflict(tableId, 'unknown');
 }

@@ -101,6 +101,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'blackouts',
+    // Their seat rows live in booking_seats under the holder id 'blackout:<id>', so the same exclusion guards them.
+    sql: `
+      CREATE TABLE blackouts (
+        id        text    PRIMARY KEY,
+        sector_id text    NOT NULL,
+        status    text    NOT NULL,
+        start_ms  bigint  NOT NULL,
+        end_ms    bigint  NOT NULL,
+        version   integer NOT NULL,
+        data      jsonb   NOT NULL
+      );
+      CREATE INDEX blackouts_by_sector ON blackouts (sector_id, start_ms);
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

@@ -1,19 +1,31 @@
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
-import { bookingIdOf, evolveBooking, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
-import { streams, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
+import { bookingIdOf, evolveBooking, isBookingEvent, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
+import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
+import { BLACKOUT_HOLDER_PREFIX, streams, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { toNumber, type Queryable } from './db.js';
+
+/** Seats held by a booking (holder = its id) or a blackout (holder = `blackout:<id>`). */
+export interface SeatClaim {
+  holder: string;
+  sectorId: string;
+  tableIds: readonly string[];
+  start: number;
+  end: number;
+}
 
 /** What projecting one append changed that error translation must know. */
 export interface ProjectionTrail {
-  /** Seat-taking bookings written so far, in order. */
-  seated: Booking[];
-  /** Bookings whose seats this append released. */
+  /** Seat claims written so far, in order. */
+  seated: SeatClaim[];
+  /** Holders whose seats this append released. */
   released: Set<string>;
+  /** The claim being written when the database refused it. */
+  attempted: SeatClaim | null;
 }
 
 export function newTrail(): ProjectionTrail {
-  return { seated: [], released: new Set() };
+  return { seated: [], released: new Set(), attempted: null };
 }
 
 /**
@@ -23,6 +35,19 @@ export function newTrail(): ProjectionTrail {
  */
 export async function project(db: Queryable, entry: StoredEvent, trail: ProjectionTrail = newTrail()): Promise<void> {
   const event = { type: entry.type, data: entry.data } as DomainEvent;
+  if (isBlackoutEvent(event)) {
+    const found = await db.query<{ data: Blackout }>('SELECT data FROM blackouts WHERE id = $1 FOR UPDATE', [blackoutIdOf(event)]);
+    const next = evolveBlackout(found.rows[0]?.data ?? null, event);
+    if (!next) return;
+    await db.query(
+      `INSERT INTO blackouts (id, sector_id, status, start_ms, end_ms, version, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
+         version = EXCLUDED.version, data = EXCLUDED.data`,
+      [next.id, next.sectorId, next.status, next.start, next.end, entry.version, JSON.stringify(next)],
+    );
+    await holdSeats(db, { holder: BLACKOUT_HOLDER_PREFIX + next.id, ...next }, blocksSeats(next), trail);
+    return;
+  }
   switch (event.type) {
     case 'RestaurantRegistered': {
       const { restaurant } = event.data;
@@ -53,6 +78,7 @@ export async function project(db: Queryable, entry: StoredEvent, trail: Projecti
       return;
     }
     default: {
+      if (!isBookingEvent(event)) return;
       if (isBookingOpened(event)) {
         const booking = evolveBooking(null, event)!;
         await writeBooking(db, booking, await bookingVersion(db, booking.id, entry), trail);
@@ -85,21 +111,28 @@ async function writeBooking(db: Queryable, booking: Booking, version: number, tr
        version = EXCLUDED.version, data = EXCLUDED.data`,
     [booking.id, booking.restaurantId, booking.sectorId, booking.date, booking.status, booking.start, booking.end, version, JSON.stringify(booking)],
   );
-  await bumpSectorRevision(db, booking.sectorId);
-  const released = await db.query('DELETE FROM booking_seats WHERE booking_id = $1', [booking.id]);
-  if (!takesSeats(booking.status)) {
-    if ((released.rowCount ?? 0) > 0) trail.released.add(booking.id);
+  await holdSeats(db, { holder: booking.id, ...booking }, takesSeats(booking.status), trail);
+}
+
+/** Makes a holder's seat rows match it. The exclusion constraint may refuse the insert (23P01). */
+async function holdSeats(db: Queryable, claim: SeatClaim, holds: boolean, trail: ProjectionTrail): Promise<void> {
+  await bumpSectorRevision(db, claim.sectorId);
+  const released = await db.query('DELETE FROM booking_seats WHERE booking_id = $1', [claim.holder]);
+  if (!holds) {
+    if ((released.rowCount ?? 0) > 0) trail.released.add(claim.holder);
     return;
   }
-  trail.released.delete(booking.id);
+  trail.released.delete(claim.holder);
   // Sorted, so that two transactions seating the same tables queue instead of deadlocking.
-  const tableIds = [...new Set(booking.tableIds)].sort();
+  const tableIds = [...new Set(claim.tableIds)].sort();
+  trail.attempted = claim;
   await db.query(
     `INSERT INTO booking_seats (booking_id, table_id, sector_id, during)
      SELECT $1, table_id, $2, int8range($3::bigint, $4::bigint) FROM unnest($5::text[]) AS table_id`,
-    [booking.id, booking.sectorId, booking.start, booking.end, tableIds],
+    [claim.holder, claim.sectorId, claim.start, claim.end, tableIds],
   );
-  trail.seated.push(booking);
+  trail.attempted = null;
+  trail.seated.push({ holder: claim.holder, sectorId: claim.sectorId, tableIds: claim.tableIds, start: claim.start, end: claim.end });
 }
 
 async function bumpSectorRevision(db: Queryable, sectorId: string): Promise<void> {
@@ -113,7 +146,7 @@ async function bumpSectorRevision(db: Queryable, sectorId: string): Promise<void
 /** Empties every projection, seat rows included. */
 export async function truncateProjections(db: Queryable): Promise<void> {
   // Revisions only ever grow, even across a rebuild, so that no cached answer outlives it.
-  await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats');
+  await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats, blackouts');
   await db.query('UPDATE sector_revisions SET revision = revision + 1000000');
 }
 

@@ -1,3 +1,5 @@
+import type { Blackout } from '../../domain/blackouts/blackout.js';
+import { sourceOfHolder } from '../seatHolders.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
@@ -54,8 +56,23 @@ export async function seatBlocks(db: Queryable, sectorId: string, span: Interval
     tableId: row.table_id,
     start: Number(row.start_ms),
     end: Number(row.end_ms),
-    source: { kind: 'booking', id: row.booking_id },
+    source: sourceOfHolder(row.booking_id),
   }));
+}
+
+export async function blackout(db: Queryable, id: string): Promise<Versioned<Blackout> | null> {
+  const result = await db.query<{ data: Blackout; version: number }>('SELECT data, version FROM blackouts WHERE id = $1', [id]);
+  const row = result.rows[0];
+  return row ? { value: row.data, version: row.version } : null;
+}
+
+export async function blackoutsOfSector(db: Queryable, sectorId: string, span: Interval): Promise<Blackout[]> {
+  const result = await db.query<{ data: Blackout }>(
+    `SELECT data FROM blackouts WHERE sector_id = $1 AND status = 'ACTIVE' AND start_ms < $3 AND end_ms > $2
+     ORDER BY start_ms, id COLLATE "C"`,
+    [sectorId, span.start, span.end],
+  );
+  return result.rows.map((row) => row.data);
 }
 
 export async function expiredHolds(db: Queryable, now: number, limit: number): Promise<string[]> {

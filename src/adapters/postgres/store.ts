@@ -1,3 +1,4 @@
+import type { Blackout } from '../../domain/blackouts/blackout.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Pool } from 'pg';
 import type { Booking } from '../../domain/bookings/booking.js';
@@ -67,6 +68,14 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
     return reads.seatBlocks(this.pool, sectorId, span);
+  }
+
+  blackout(id: string): Promise<Versioned<Blackout> | null> {
+    return reads.blackout(this.pool, id);
+  }
+
+  blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]> {
+    return reads.blackoutsOfSector(this.pool, sectorId, span);
   }
 
   expiredHolds(now: number, limit: number): Promise<string[]> {

@@ -1,12 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  BLACKOUT_HOLDER_PREFIX,
   SeatConflict,
+  type DomainEvent,
   StreamVersionConflict,
   type EventMetadata,
   type PendingEvent,
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
-import { isBookingOpened } from '../../domain/bookings/bookingEvents.js';
+import { blackoutIdOf, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
+import type { Booking } from '../../domain/bookings/booking.js';
+import { bookingIdOf, isBookingEvent, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { SqliteProjections } from './projections.js';
 
 /** Appends with optimistic concurrency and projects, inside the caller's transaction. */
@@ -14,6 +18,8 @@ export class SqliteAppender {
   private readonly currentVersion: Statement;
   private readonly insertEvent: Statement;
   private readonly seatHolder: Statement;
+  private readonly bookingRow: Statement;
+  private readonly blackoutRow: Statement;
 
   constructor(
     db: Database,
@@ -24,6 +30,8 @@ export class SqliteAppender {
       `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at)
        VALUES (@position, @stream, @version, @type, @data, @metadata, @recordedAt)`,
     );
+    this.bookingRow = db.prepare('SELECT data FROM bookings WHERE id = ?');
+    this.blackoutRow = db.prepare('SELECT data FROM blackouts WHERE id = ?');
     this.seatHolder = db.prepare(
       'SELECT booking_id FROM booking_seats WHERE table_id = ? AND start_ms < ? AND end_ms > ? AND booking_id <> ? LIMIT 1',
     );
@@ -58,12 +66,27 @@ export class SqliteAppender {
   }
 
   private explain(error: unknown, stored: StoredEvent): unknown {
-    if (!(error instanceof Error) || !error.message.includes('seat_conflict') || !isBookingOpened(stored)) return error;
-    const booking = (stored.data as { booking: { id: string; tableIds: string[]; start: number; end: number } }).booking;
-    for (const tableId of booking.tableIds) {
-      const holder = this.seatHolder.get(tableId, booking.end, booking.start, booking.id) as { booking_id: string } | undefined;
+    if (!(error instanceof Error) || !error.message.includes('seat_conflict')) return error;
+    const claim = this.claimOf(stored);
+    for (const tableId of claim.tableIds) {
+      const holder = this.seatHolder.get(tableId, claim.end, claim.start, claim.holder) as { booking_id: string } | undefined;
       if (holder) return new SeatConflict(tableId, holder.booking_id);
     }
-    return new SeatConflict(booking.tableIds[0] ?? 'unknown', 'unknown');
+    return new SeatConflict(claim.tableIds[0] ?? 'unknown', 'unknown');
+  }
+
+  /** The seats the refused event asked for, read back from the rows it wrote before the refusal. */
+  private claimOf(stored: StoredEvent): { holder: string; tableIds: string[]; start: number; end: number } {
+    const event = { type: stored.type, data: stored.data } as DomainEvent;
+    if (isBookingEvent(event)) {
+      const booking = isBookingOpened(event) ? event.data.booking : (JSON.parse((this.bookingRow.get(bookingIdOf(event)) as { data: string }).data) as Booking);
+      return { holder: booking.id, tableIds: booking.tableIds, start: booking.start, end: booking.end };
+    }
+    if (isBlackoutEvent(event)) {
+      const blackout = JSON.parse((this.blackoutRow.get(blackoutIdOf(event)) as { data: string }).data) as Blackout;
+      const next = event.type === 'BlackoutPlaced' ? event.data.blackout : event.type === 'BlackoutResized' ? { ...blackout, ...event.data } : blackout;
+      return { holder: BLACKOUT_HOLDER_PREFIX + blackout.id, tableIds: next.tableIds, start: next.start, end: next.end };
+    }
+    return { holder: '', tableIds: [], start: 0, end: 0 };
   }
 }

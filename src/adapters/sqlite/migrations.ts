@@ -69,6 +69,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'sector revisions',
     sql: `CREATE TABLE sector_revisions (sector_id TEXT PRIMARY KEY, revision INTEGER NOT NULL);`,
   },
+  {
+    version: 3,
+    name: 'blackouts',
+    // Their seat rows live in booking_seats under the holder id 'blackout:<id>', so the same trigger guards them.
+    sql: `
+      CREATE TABLE blackouts (
+        id TEXT PRIMARY KEY,
+        sector_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX blackouts_by_sector ON blackouts (sector_id, start_ms);
+    `,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

@@ -2,9 +2,10 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
 import { bookingIdOf, evolveBooking } from '../../domain/bookings/bookingEvents.js';
-import type { DomainEvent, StoredEvent } from '../../application/ports/eventStore.js';
+import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
+import { BLACKOUT_HOLDER_PREFIX, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 
-export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats'] as const;
+export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats', 'blackouts'] as const;
 
 /** Run after emptying the projections: revisions only grow, so no cached answer outlives a rebuild. */
 export const OUTDATE_REVISIONS = 'UPDATE sector_revisions SET revision = revision + 1000000';
@@ -19,6 +20,8 @@ export class SqliteProjections {
   private readonly putSeat: Statement;
   private readonly dropSeats: Statement;
   private readonly bumpRevision: Statement;
+  private readonly putBlackout: Statement;
+  private readonly getBlackout: Statement;
 
   constructor(db: Database) {
     // A later event about the same entity replaces what the projection holds.
@@ -35,6 +38,11 @@ export class SqliteProjections {
       'INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)',
     );
     this.dropSeats = db.prepare('DELETE FROM booking_seats WHERE booking_id = ?');
+    this.putBlackout = db.prepare(
+      `INSERT OR REPLACE INTO blackouts (id, sector_id, status, start_ms, end_ms, version, data)
+       VALUES (@id, @sectorId, @status, @start, @end, @version, @data)`,
+    );
+    this.getBlackout = db.prepare('SELECT data FROM blackouts WHERE id = ?');
     this.bumpRevision = db.prepare(
       `INSERT INTO sector_revisions (sector_id, revision) VALUES (?, 1)
        ON CONFLICT (sector_id) DO UPDATE SET revision = revision + 1`,
@@ -43,6 +51,12 @@ export class SqliteProjections {
 
   apply(stored: StoredEvent): void {
     const event = { type: stored.type, data: stored.data } as DomainEvent;
+    if (isBlackoutEvent(event)) {
+      const row = this.getBlackout.get(blackoutIdOf(event)) as { data: string } | undefined;
+      const next = evolveBlackout(row ? (JSON.parse(row.data) as Blackout) : null, event);
+      if (next) this.saveBlackout(next, stored.version);
+      return;
+    }
     switch (event.type) {
       case 'RestaurantRegistered':
         this.putRestaurant.run(event.data.restaurant.id, JSON.stringify(event.data.restaurant));
@@ -65,12 +79,19 @@ export class SqliteProjections {
 
   private saveBooking(booking: Booking, version: number): void {
     this.putBooking.run({ ...booking, version, data: JSON.stringify(booking) });
-    this.bumpRevision.run(booking.sectorId);
-    this.dropSeats.run(booking.id);
-    if (!takesSeats(booking.status)) return;
-    // The trigger on booking_seats refuses an overlap here, inside the same transaction.
-    for (const tableId of booking.tableIds) {
-      this.putSeat.run(booking.id, tableId, booking.sectorId, booking.start, booking.end);
-    }
+    this.holdSeats(booking.id, booking, takesSeats(booking.status));
+  }
+
+  private saveBlackout(blackout: Blackout, version: number): void {
+    this.putBlackout.run({ ...blackout, version, data: JSON.stringify(blackout) });
+    this.holdSeats(BLACKOUT_HOLDER_PREFIX + blackout.id, blackout, blocksSeats(blackout));
+  }
+
+  /** Makes the seat rows of a holder match it; the trigger on booking_seats refuses an overlap here. */
+  private holdSeats(holder: string, owner: { sectorId: string; tableIds: readonly string[]; start: number; end: number }, holds: boolean): void {
+    this.bumpRevision.run(owner.sectorId);
+    this.dropSeats.run(holder);
+    if (!holds) return;
+    for (const tableId of owner.tableIds) this.putSeat.run(holder, tableId, owner.sectorId, owner.start, owner.end);
   }
 }

@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
+import type { Blackout } from '../../domain/blackouts/blackout.js';
+import { sourceOfHolder } from '../seatHolders.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -27,6 +29,11 @@ export class SqliteReadModel implements ReadModel {
       // Seat rows exist only for seat-taking bookings, so this reads exactly the blocking ones.
       seatBlocks: db.prepare(
         'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',
+      ),
+      blackout: db.prepare('SELECT data, version FROM blackouts WHERE id = ?'),
+      blackoutsOfSector: db.prepare(
+        `SELECT data FROM blackouts WHERE sector_id = ? AND status = 'ACTIVE' AND start_ms < ? AND end_ms > ?
+         ORDER BY start_ms, id`,
       ),
       expiredHolds: db.prepare(
         `SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= ?
@@ -78,8 +85,17 @@ export class SqliteReadModel implements ReadModel {
       tableId: row.table_id,
       start: row.start_ms,
       end: row.end_ms,
-      source: { kind: 'booking', id: row.booking_id },
+      source: sourceOfHolder(row.booking_id),
     }));
+  }
+
+  async blackout(id: string): Promise<Versioned<Blackout> | null> {
+    const row = this.one('blackout', id) as (DataRow & { version: number }) | undefined;
+    return row ? { value: JSON.parse(row.data) as Blackout, version: row.version } : null;
+  }
+
+  async blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]> {
+    return parseAll(this.all('blackoutsOfSector', sectorId, span.end, span.start));
   }
 
   async sectorRevision(sectorId: string): Promise<number> {

@@ -1,7 +1,8 @@
 import type { BookingEvent } from '../../domain/bookings/bookingEvents.js';
+import type { BlackoutEvent } from '../../domain/blackouts/blackout.js';
 import type { SetupEvent } from '../../domain/restaurants/restaurant.js';
 
-export type DomainEvent = BookingEvent | SetupEvent;
+export type DomainEvent = BookingEvent | SetupEvent | BlackoutEvent;
 
 /** `'none'` expects the stream not to exist yet; a number is the version last read. */
 export type ExpectedVersion = number | 'none';
@@ -65,7 +66,10 @@ export class StreamVersionConflict extends Error {
   }
 }
 
-/** The store refused a booking whose seats overlap a seat-taking booking on a table. */
+/**
+ * The store refused seats (for a booking or a blackout) that overlap what already
+ * holds the table: a seat-taking booking, or a blackout named `blackout:<id>`.
+ */
 export class SeatConflict extends Error {
   constructor(
     readonly tableId: string,
@@ -76,9 +80,13 @@ export class SeatConflict extends Error {
   }
 }
 
+/** How a blackout is named where seat holders are listed together with bookings. */
+export const BLACKOUT_HOLDER_PREFIX = 'blackout:';
+
 export const streams = {
   restaurant: (id: string) => `restaurant-${id}`,
   sector: (id: string) => `sector-${id}`,
   table: (id: string) => `table-${id}`,
   booking: (id: string) => `booking-${id}`,
+  blackout: (id: string) => `blackout-${id}`,
 };

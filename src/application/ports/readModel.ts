@@ -1,4 +1,5 @@
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
+import type { Blackout } from '../../domain/blackouts/blackout.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -18,7 +19,8 @@ export interface ReadModel {
   bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]>;
   /**
    * What keeps the sector's tables over the span: one block per table per
-   * seat-taking booking that overlaps it. The hot read of every discover and create.
+   * seat-taking booking or active blackout that overlaps it. The hot read of every
+   * discover and create.
    */
   seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]>;
   /**
@@ -26,6 +28,9 @@ export interface ReadModel {
    * does (a booking seated or released, a table added). Cached answers are keyed on it.
    */
   sectorRevision(sectorId: string): Promise<number>;
+  blackout(id: string): Promise<Versioned<Blackout> | null>;
+  /** Active blackouts of the sector that overlap the span, by start then id. */
+  blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
   expiredHolds(now: number, limit: number): Promise<string[]>;
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;

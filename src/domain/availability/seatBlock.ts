@@ -6,7 +6,7 @@ import type { Interval } from '../time/interval.js';
  */
 export interface SeatBlock extends Interval {
   tableId: string;
-  source: { kind: 'booking'; id: string };
+  source: { kind: 'booking' | 'blackout'; id: string };
 }
 
 export interface SeatTakingBooking extends Interval {
@@ -19,6 +19,16 @@ export function blocksOfBookings(bookings: Iterable<SeatTakingBooking>): SeatBlo
   for (const booking of bookings) {
     for (const tableId of booking.tableIds) {
       blocks.push({ tableId, start: booking.start, end: booking.end, source: { kind: 'booking', id: booking.id } });
+    }
+  }
+  return blocks;
+}
+
+export function blocksOfBlackouts(blackouts: Iterable<{ id: string; tableIds: readonly string[] } & Interval>): SeatBlock[] {
+  const blocks: SeatBlock[] = [];
+  for (const blackout of blackouts) {
+    for (const tableId of blackout.tableIds) {
+      blocks.push({ tableId, start: blackout.start, end: blackout.end, source: { kind: 'blackout', id: blackout.id } });
     }
   }
   return blocks;
