@@ -2,6 +2,8 @@ import type { Booking } from '../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant.js';
 import type { Candidate } from '../domain/seating/discoverSeatings.js';
 import { formatInstant } from '../domain/time/zone.js';
+import type { Blackout } from '../domain/blackouts/blackout.js';
+import type { BlackoutView } from './contracts/blackouts.js';
 import type { BookingView } from './contracts/bookings.js';
 
 /** Instants leave the application in the restaurant's offset; audit times keep milliseconds. */
@@ -25,6 +27,23 @@ export function bookingView(booking: Booking, zone: string): BookingView {
   }
   if (booking.statusReason !== undefined) view.statusReason = booking.statusReason;
   if (booking.holdExpiresAt !== undefined) view.holdExpiresAt = formatInstant(zone, booking.holdExpiresAt, true);
+  return view;
+}
+
+export function blackoutView(blackout: Blackout, zone: string): BlackoutView {
+  const view: BlackoutView = {
+    id: blackout.id,
+    restaurantId: blackout.restaurantId,
+    sectorId: blackout.sectorId,
+    tableIds: [...blackout.tableIds],
+    wholeSector: blackout.wholeSector,
+    start: formatInstant(zone, blackout.start),
+    end: formatInstant(zone, blackout.end),
+    status: blackout.status,
+    createdAt: formatInstant(zone, blackout.createdAt, true),
+    updatedAt: formatInstant(zone, blackout.updatedAt, true),
+  };
+  if (blackout.reason !== undefined) view.reason = blackout.reason;
   return view;
 }
 

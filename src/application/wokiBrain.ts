@@ -1,12 +1,15 @@
+import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackouts.js';
 import { cancelBooking } from './commands/cancelBooking.js';
 import { createBooking } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
+import type { BlackoutInput, BlackoutResize, BlackoutsQuery } from './contracts/blackouts.js';
 import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
 import type { RestaurantInput, SectorInput, TableInput } from './contracts/setup.js';
 import type { Caller, Dependencies } from './dependencies.js';
 import { adminInfo } from './queries/adminInfo.js';
+import { listBlackouts } from './queries/blackoutQueries.js';
 import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
@@ -27,6 +30,10 @@ export function createWokiBrain(deps: Dependencies) {
     approveHold: (id: string, caller: Caller) => answerHold(deps, id, 'approve', caller),
     rejectHold: (id: string, caller: Caller) => answerHold(deps, id, 'reject', caller),
     expireHolds: () => expireHolds(deps),
+    placeBlackout: (input: BlackoutInput, caller: Caller) => placeBlackout(deps, input, caller),
+    resizeBlackout: (id: string, input: BlackoutResize, caller: Caller) => resizeBlackout(deps, id, input, caller),
+    liftBlackout: (id: string, caller: Caller) => liftBlackout(deps, id, caller),
+    listBlackouts: (query: BlackoutsQuery) => listBlackouts(deps, query),
     registerRestaurant: (input: RestaurantInput, caller: Caller) => registerRestaurant(deps, input, caller),
     addSector: (input: SectorInput, caller: Caller) => addSector(deps, input, caller),
     addTable: (input: TableInput, caller: Caller) => addTable(deps, input, caller),

@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   already_exists: { status: 409, detail: 'An entity with that id exists.' },
   idempotency_in_progress: { status: 409, detail: 'A request with this Idempotency-Key is still being processed.' },
   not_pending: { status: 409, detail: 'The booking is not a hold waiting for approval.' },
+  seats_taken: { status: 409, detail: 'Bookings or blackouts hold those tables in that interval.' },
   payload_too_large: { status: 413, detail: 'The request body is too large.' },
   unsupported_media_type: { status: 415, detail: 'Send the body as application/json.' },
   outside_service_window: { status: 422, detail: 'The requested window does not meet service hours.' },

@@ -178,13 +178,18 @@ export function expectError(reply: Reply, status: number, code: string): void {
   expectErrorShape(reply);
 }
 
-/** Any 4xx/5xx body: an object with a catalogue `error` and a non-empty `detail` string, nothing else. */
+/**
+ * Any 4xx/5xx body: an object with a catalogue `error` and a non-empty `detail`
+ * string. SPEC §4 allows further fields; only `seats_taken` (what is in the way)
+ * and `idempotency_in_progress` (when to retry) add any.
+ */
 export function expectErrorShape(reply: Reply): void {
   expect(reply.headers.get('content-type') ?? '').toContain('application/json');
   const body = reply.body as Record<string, unknown>;
   expect(typeof body, `body of ${reply.status}: ${reply.text}`).toBe('object');
   expect(body).not.toBeNull();
-  expect(Object.keys(body).sort()).toEqual(['detail', 'error']);
+  const extra: Record<string, string[]> = { seats_taken: ['blackouts', 'bookings'], idempotency_in_progress: ['retryAfterSeconds'] };
+  expect(Object.keys(body).sort()).toEqual(['detail', 'error', ...(extra[body.error as string] ?? [])].sort());
   expect(CATALOGUE_CODES).toContain(body.error);
   expect(typeof body.detail).toBe('string');
   expect((body.detail as string).length).toBeGreaterThan(0);

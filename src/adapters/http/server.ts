@@ -15,6 +15,7 @@ import { sendError } from './errorHandler.js';
 import { registerMetrics } from './metrics.js';
 import { registerRequestLog } from './requestContext.js';
 import { adminRoutes } from './routes/adminRoutes.js';
+import { blackoutRoutes } from './routes/blackoutRoutes.js';
 import { bookingRoutes } from './routes/bookingRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { holdRoutes } from './routes/holdRoutes.js';
@@ -63,7 +64,7 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
         description:
           'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
       },
-      tags: [{ name: 'bookings' }, { name: 'admin' }, { name: 'operations' }],
+      tags: [{ name: 'bookings' }, { name: 'blackouts' }, { name: 'admin' }, { name: 'operations' }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -75,6 +76,7 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
     await server.register(holdRoutes, { prefix, app, hidden, adminSecret });
+    await server.register(blackoutRoutes, { prefix, app, hidden, adminSecret });
   }
 
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
