@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, BookingStatus } from '../../src/domain/bookings/booking.js';
 import type { SeatBlock } from '../../src/domain/availability/seatBlock.js';
 import type { Blackout } from '../../src/domain/blackouts/blackout.js';
+import type { WaitlistEntry } from '../../src/domain/waitlist/waitlistEntry.js';
 import type { Restaurant, Sector, Table } from '../../src/domain/restaurants/restaurant.js';
 import {
   SeatConflict,
@@ -447,6 +448,38 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect((await store.blackout(blackout.id))?.value).toMatchObject({ status: 'LIFTED', start: at(30), end: at(90), updatedAt: RECORDED_AT + 2 });
         expect(await store.blackoutsOfSector(world.sectorId, { start: at(0), end: at(200) })).toEqual([]);
         await confirm(bookingIn(world, [t1], at(30), at(60)));
+      });
+
+      it('keeps waitlist entries in arrival order per sector until promoted or left', async () => {
+        const world = await newWorld(1);
+        const entry = (id: string, createdAt: number): WaitlistEntry => ({
+          id,
+          restaurantId: world.restaurantId,
+          sectorId: world.sectorId,
+          date: DAY,
+          partySize: 4,
+          durationMinutes: 90,
+          windowStart: '20:00',
+          status: 'WAITING',
+          createdAt,
+          updatedAt: createdAt,
+        });
+        const [late, early, third] = [entry(uid('W'), RECORDED_AT + 20), entry(uid('W'), RECORDED_AT + 10), entry(uid('W'), RECORDED_AT + 30)];
+        for (const e of [late, early, third]) {
+          await append([{ stream: streams.waitlist(e.id), expectedVersion: 'none', event: { type: 'WaitlistJoined', data: { entry: e } } }]);
+        }
+        expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([early.id, late.id, third.id]);
+        expect(await store.sectorsWithWaiting()).toContain(world.sectorId);
+        await append([
+          { stream: streams.waitlist(early.id), expectedVersion: 1, event: { type: 'WaitlistPromoted', data: { entryId: early.id, bookingId: 'B-x', at: RECORDED_AT + 40 } } },
+          { stream: streams.waitlist(third.id), expectedVersion: 1, event: { type: 'WaitlistLeft', data: { entryId: third.id, at: RECORDED_AT + 41 } } },
+        ]);
+        expect(await store.waitlistEntry(early.id)).toEqual({ value: { ...early, status: 'BOOKED', bookingId: 'B-x', updatedAt: RECORDED_AT + 40 }, version: 2 });
+        expect((await store.waitlistEntry(third.id))?.value.status).toBe('LEFT');
+        expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([late.id]);
+        await append([{ stream: streams.waitlist(late.id), expectedVersion: 1, event: { type: 'WaitlistLeft', data: { entryId: late.id, at: RECORDED_AT + 50 } } }]);
+        expect(await store.sectorsWithWaiting()).not.toContain(world.sectorId);
+        expect(await store.waitlistEntry(uid('W'))).toBeNull();
       });
 
       it('lets exactly one of 50 parallel overlapping bookings through', async () => {

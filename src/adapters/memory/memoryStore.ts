@@ -1,6 +1,7 @@
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
 import type { Booking } from '../../domain/bookings/booking.js';
+import { entryIdOf, evolveEntry, isWaitlistEvent, type WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
 import { bookingIdOf, evolveBooking, isBookingEvent } from '../../domain/bookings/bookingEvents.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
@@ -43,6 +44,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   private readonly tablesBySector = new Map<string, Set<string>>();
   private readonly bookingsBySector = new Map<string, Set<string>>();
   private readonly blackouts = new Map<string, Blackout>();
+  private readonly waitlist = new Map<string, WaitlistEntry>();
   /** Who holds which seats: seat-taking bookings and active blackouts alike. */
   private readonly claims = new Map<string, SeatClaim>();
   private readonly claimsByTable = new Map<string, Set<string>>();
@@ -96,6 +98,7 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
       this.bookings,
       this.bookingsBySector,
       this.blackouts,
+      this.waitlist,
       this.claims,
       this.claimsByTable,
       this.claimsBySector,
@@ -189,6 +192,11 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
       this.bump(next.sectorId);
       return;
     }
+    if (isWaitlistEvent(event)) {
+      const next = evolveEntry(this.waitlist.get(entryIdOf(event)) ?? null, event);
+      if (next) this.waitlist.set(next.id, next);
+      return;
+    }
     if (isBlackoutEvent(event)) {
       const next = evolveBlackout(this.blackouts.get(blackoutIdOf(event)) ?? null, event);
       if (!next) return;
@@ -271,6 +279,22 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
 
   async sectorRevision(sectorId: string): Promise<number> {
     return this.revisions.get(sectorId) ?? 0;
+  }
+
+  async waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null> {
+    const entry = this.waitlist.get(id);
+    return entry ? { value: structuredClone(entry), version: this.versions.get(streams.waitlist(id)) ?? 0 } : null;
+  }
+
+  async waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
+    return [...this.waitlist.values()]
+      .filter((entry) => entry.sectorId === sectorId && entry.status === 'WAITING')
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((entry) => structuredClone(entry));
+  }
+
+  async sectorsWithWaiting(): Promise<string[]> {
+    return [...new Set([...this.waitlist.values()].filter((entry) => entry.status === 'WAITING').map((entry) => entry.sectorId))].sort();
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {

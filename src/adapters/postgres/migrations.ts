@@ -118,6 +118,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX blackouts_by_sector ON blackouts (sector_id, start_ms);
     `,
   },
+  {
+    version: 6,
+    name: 'waitlist',
+    sql: `
+      CREATE TABLE waitlist (
+        id         text    PRIMARY KEY,
+        sector_id  text    NOT NULL,
+        status     text    NOT NULL,
+        created_at bigint  NOT NULL,
+        version    integer NOT NULL,
+        data       jsonb   NOT NULL
+      );
+      CREATE INDEX waitlist_waiting ON waitlist (status, sector_id, created_at);
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

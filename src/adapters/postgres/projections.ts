@@ -1,6 +1,7 @@
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
 import { bookingIdOf, evolveBooking, isBookingEvent, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
+import { entryIdOf, evolveEntry, isWaitlistEvent, type WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
 import { BLACKOUT_HOLDER_PREFIX, streams, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { toNumber, type Queryable } from './db.js';
@@ -35,6 +36,17 @@ export function newTrail(): ProjectionTrail {
  */
 export async function project(db: Queryable, entry: StoredEvent, trail: ProjectionTrail = newTrail()): Promise<void> {
   const event = { type: entry.type, data: entry.data } as DomainEvent;
+  if (isWaitlistEvent(event)) {
+    const found = await db.query<{ data: WaitlistEntry }>('SELECT data FROM waitlist WHERE id = $1 FOR UPDATE', [entryIdOf(event)]);
+    const next = evolveEntry(found.rows[0]?.data ?? null, event);
+    if (!next) return;
+    await db.query(
+      `INSERT INTO waitlist (id, sector_id, status, created_at, version, data) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, version = EXCLUDED.version, data = EXCLUDED.data`,
+      [next.id, next.sectorId, next.status, next.createdAt, entry.version, JSON.stringify(next)],
+    );
+    return;
+  }
   if (isBlackoutEvent(event)) {
     const found = await db.query<{ data: Blackout }>('SELECT data FROM blackouts WHERE id = $1 FOR UPDATE', [blackoutIdOf(event)]);
     const next = evolveBlackout(found.rows[0]?.data ?? null, event);
@@ -146,7 +158,7 @@ async function bumpSectorRevision(db: Queryable, sectorId: string): Promise<void
 /** Empties every projection, seat rows included. */
 export async function truncateProjections(db: Queryable): Promise<void> {
   // Revisions only ever grow, even across a rebuild, so that no cached answer outlives it.
-  await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats, blackouts');
+  await db.query('TRUNCATE restaurants, sectors, tables, bookings, booking_seats, blackouts, waitlist');
   await db.query('UPDATE sector_revisions SET revision = revision + 1000000');
 }
 

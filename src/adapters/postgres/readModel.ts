@@ -1,3 +1,4 @@
+import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
 import { sourceOfHolder } from '../seatHolders.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
@@ -73,6 +74,25 @@ export async function blackoutsOfSector(db: Queryable, sectorId: string, span: I
     [sectorId, span.start, span.end],
   );
   return result.rows.map((row) => row.data);
+}
+
+export async function waitlistEntry(db: Queryable, id: string): Promise<Versioned<WaitlistEntry> | null> {
+  const result = await db.query<{ data: WaitlistEntry; version: number }>('SELECT data, version FROM waitlist WHERE id = $1', [id]);
+  const row = result.rows[0];
+  return row ? { value: row.data, version: row.version } : null;
+}
+
+export async function waitingEntries(db: Queryable, sectorId: string): Promise<WaitlistEntry[]> {
+  const result = await db.query<{ data: WaitlistEntry }>(
+    `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = $1 ORDER BY created_at, id COLLATE "C"`,
+    [sectorId],
+  );
+  return result.rows.map((row) => row.data);
+}
+
+export async function sectorsWithWaiting(db: Queryable): Promise<string[]> {
+  const result = await db.query<{ sector_id: string }>(`SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`);
+  return result.rows.map((row) => row.sector_id);
 }
 
 export async function expiredHolds(db: Queryable, now: number, limit: number): Promise<string[]> {

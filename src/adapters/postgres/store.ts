@@ -1,3 +1,4 @@
+import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Pool } from 'pg';
@@ -76,6 +77,18 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]> {
     return reads.blackoutsOfSector(this.pool, sectorId, span);
+  }
+
+  waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null> {
+    return reads.waitlistEntry(this.pool, id);
+  }
+
+  waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
+    return reads.waitingEntries(this.pool, sectorId);
+  }
+
+  sectorsWithWaiting(): Promise<string[]> {
+    return reads.sectorsWithWaiting(this.pool);
   }
 
   expiredHolds(now: number, limit: number): Promise<string[]> {

@@ -86,6 +86,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX blackouts_by_sector ON blackouts (sector_id, start_ms);
     `,
   },
+  {
+    version: 4,
+    name: 'waitlist',
+    sql: `
+      CREATE TABLE waitlist (
+        id TEXT PRIMARY KEY,
+        sector_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX waitlist_waiting ON waitlist (status, sector_id, created_at);
+    `,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

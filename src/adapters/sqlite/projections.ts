@@ -2,10 +2,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Booking } from '../../domain/bookings/booking.js';
 import { takesSeats } from '../../domain/bookings/booking.js';
 import { bookingIdOf, evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { entryIdOf, evolveEntry, isWaitlistEvent, type WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import { blackoutIdOf, blocksSeats, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
 import { BLACKOUT_HOLDER_PREFIX, type DomainEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 
-export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats', 'blackouts'] as const;
+export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats', 'blackouts', 'waitlist'] as const;
 
 /** Run after emptying the projections: revisions only grow, so no cached answer outlives a rebuild. */
 export const OUTDATE_REVISIONS = 'UPDATE sector_revisions SET revision = revision + 1000000';
@@ -22,6 +23,8 @@ export class SqliteProjections {
   private readonly bumpRevision: Statement;
   private readonly putBlackout: Statement;
   private readonly getBlackout: Statement;
+  private readonly putEntry: Statement;
+  private readonly getEntry: Statement;
 
   constructor(db: Database) {
     // A later event about the same entity replaces what the projection holds.
@@ -43,6 +46,11 @@ export class SqliteProjections {
        VALUES (@id, @sectorId, @status, @start, @end, @version, @data)`,
     );
     this.getBlackout = db.prepare('SELECT data FROM blackouts WHERE id = ?');
+    this.putEntry = db.prepare(
+      `INSERT OR REPLACE INTO waitlist (id, sector_id, status, created_at, version, data)
+       VALUES (@id, @sectorId, @status, @createdAt, @version, @data)`,
+    );
+    this.getEntry = db.prepare('SELECT data FROM waitlist WHERE id = ?');
     this.bumpRevision = db.prepare(
       `INSERT INTO sector_revisions (sector_id, revision) VALUES (?, 1)
        ON CONFLICT (sector_id) DO UPDATE SET revision = revision + 1`,
@@ -51,6 +59,12 @@ export class SqliteProjections {
 
   apply(stored: StoredEvent): void {
     const event = { type: stored.type, data: stored.data } as DomainEvent;
+    if (isWaitlistEvent(event)) {
+      const row = this.getEntry.get(entryIdOf(event)) as { data: string } | undefined;
+      const next = evolveEntry(row ? (JSON.parse(row.data) as WaitlistEntry) : null, event);
+      if (next) this.putEntry.run({ ...next, version: stored.version, data: JSON.stringify(next) });
+      return;
+    }
     if (isBlackoutEvent(event)) {
       const row = this.getBlackout.get(blackoutIdOf(event)) as { data: string } | undefined;
       const next = evolveBlackout(row ? (JSON.parse(row.data) as Blackout) : null, event);

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
+import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import { sourceOfHolder } from '../seatHolders.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
@@ -35,6 +36,9 @@ export class SqliteReadModel implements ReadModel {
         `SELECT data FROM blackouts WHERE sector_id = ? AND status = 'ACTIVE' AND start_ms < ? AND end_ms > ?
          ORDER BY start_ms, id`,
       ),
+      waitlistEntry: db.prepare('SELECT data, version FROM waitlist WHERE id = ?'),
+      waitingEntries: db.prepare(`SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = ? ORDER BY created_at, id`),
+      sectorsWithWaiting: db.prepare(`SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`),
       expiredHolds: db.prepare(
         `SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= ?
          ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT ?`,
@@ -100,6 +104,19 @@ export class SqliteReadModel implements ReadModel {
 
   async sectorRevision(sectorId: string): Promise<number> {
     return (this.one('sectorRevision', sectorId) as { revision: number } | undefined)?.revision ?? 0;
+  }
+
+  async waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null> {
+    const row = this.one('waitlistEntry', id) as (DataRow & { version: number }) | undefined;
+    return row ? { value: JSON.parse(row.data) as WaitlistEntry, version: row.version } : null;
+  }
+
+  async waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
+    return parseAll(this.all('waitingEntries', sectorId));
+  }
+
+  async sectorsWithWaiting(): Promise<string[]> {
+    return (this.all('sectorsWithWaiting') as { sector_id: string }[]).map((row) => row.sector_id);
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {

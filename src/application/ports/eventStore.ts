@@ -1,8 +1,9 @@
 import type { BookingEvent } from '../../domain/bookings/bookingEvents.js';
 import type { BlackoutEvent } from '../../domain/blackouts/blackout.js';
 import type { SetupEvent } from '../../domain/restaurants/restaurant.js';
+import type { WaitlistEvent } from '../../domain/waitlist/waitlistEntry.js';
 
-export type DomainEvent = BookingEvent | SetupEvent | BlackoutEvent;
+export type DomainEvent = BookingEvent | SetupEvent | BlackoutEvent | WaitlistEvent;
 
 /** `'none'` expects the stream not to exist yet; a number is the version last read. */
 export type ExpectedVersion = number | 'none';
@@ -89,4 +90,5 @@ export const streams = {
   table: (id: string) => `table-${id}`,
   booking: (id: string) => `booking-${id}`,
   blackout: (id: string) => `blackout-${id}`,
+  waitlist: (id: string) => `waitlist-${id}`,
 };

@@ -1,5 +1,6 @@
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
+import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -31,6 +32,11 @@ export interface ReadModel {
   blackout(id: string): Promise<Versioned<Blackout> | null>;
   /** Active blackouts of the sector that overlap the span, by start then id. */
   blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]>;
+  waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null>;
+  /** WAITING entries of the sector, earliest first (createdAt, then id). */
+  waitingEntries(sectorId: string): Promise<WaitlistEntry[]>;
+  /** Sectors that have WAITING entries, for the sweeper that promotes them. */
+  sectorsWithWaiting(): Promise<string[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
   expiredHolds(now: number, limit: number): Promise<string[]>;
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
