@@ -130,6 +130,7 @@ export async function loadBig(app: WokiBrain, bookings = BOOKINGS_ON_THE_DAY, ma
     }
     try {
       const created = await app.createBooking(request, CALLER);
+      if (created.status !== 201) throw new Error('the bench never asks to wait');
       day.accepted.push(request);
       day.tableIds.push(created.body.tableIds);
       if (created.body.tableIds.length > 1) day.combos++;

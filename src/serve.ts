@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildHttpServer } from './adapters/http/server.js';
-import { startHoldSweeper } from './adapters/runtime/holdSweeper.js';
+import { startSweeper } from './adapters/runtime/sweeper.js';
 import { composeFromConfig, VERSION } from './compose.js';
 import type { Config } from './config/config.js';
 
@@ -25,7 +25,7 @@ export async function serve(config: Config): Promise<void> {
   }
 
   const server = await buildHttpServer({ app, adminSecret, logger, version: VERSION });
-  const sweeper = startHoldSweeper(app, config.holdSweepMs, logger);
+  const sweeper = startSweeper(app, config.sweepMs, logger);
   const purge = setInterval(() => void app.purgeExpiredIdempotencyKeys().catch((error) => logger.error(error)), PURGE_EVERY_MS);
   purge.unref();
 

@@ -5,6 +5,8 @@ import { formatInstant } from '../domain/time/zone.js';
 import type { Blackout } from '../domain/blackouts/blackout.js';
 import type { BlackoutView } from './contracts/blackouts.js';
 import type { BookingView } from './contracts/bookings.js';
+import type { WaitlistEntryView } from './contracts/waitlist.js';
+import type { WaitlistEntry } from '../domain/waitlist/waitlistEntry.js';
 
 /** Instants leave the application in the restaurant's offset; audit times keep milliseconds. */
 export function bookingView(booking: Booking, zone: string): BookingView {
@@ -45,6 +47,11 @@ export function blackoutView(blackout: Blackout, zone: string): BlackoutView {
   };
   if (blackout.reason !== undefined) view.reason = blackout.reason;
   return view;
+}
+
+export function waitlistView(entry: WaitlistEntry, zone: string): WaitlistEntryView {
+  const { createdAt, updatedAt, ...rest } = entry;
+  return { ...rest, createdAt: formatInstant(zone, createdAt, true), updatedAt: formatInstant(zone, updatedAt, true) };
 }
 
 export function candidateView(candidate: Candidate, zone: string) {

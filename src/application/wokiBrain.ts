@@ -1,7 +1,8 @@
 import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackouts.js';
 import { cancelBooking } from './commands/cancelBooking.js';
-import { createBooking } from './commands/createBooking.js';
+import { createBooking, type Booked, type CreatedBooking } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
+import { getWaitlistEntry, leaveWaitlist, promoteAllWaitlists } from './commands/waitlist.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
 import type { BlackoutInput, BlackoutResize, BlackoutsQuery } from './contracts/blackouts.js';
@@ -19,10 +20,15 @@ import { DiscoverCache } from './queries/discoverCache.js';
 export function createWokiBrain(deps: Dependencies) {
   const startedAt = deps.clock.now();
   const discoverCache = new DiscoverCache(deps.settings.discoverCacheEntries);
+  /** Without `waitlist: true` the outcome is always a booking (or an error). */
+  function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller: Caller, idempotencyKey?: string): Promise<Booked>;
+  function bookOrWait(input: CreateBookingInput, caller: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
+  function bookOrWait(input: CreateBookingInput, caller: Caller, idempotencyKey?: string): Promise<CreatedBooking> {
+    return createBooking(deps, input, caller, idempotencyKey);
+  }
   return {
     discover: (query: DiscoverQuery) => discover(deps, discoverCache, query),
-    createBooking: (input: CreateBookingInput, caller: Caller, idempotencyKey?: string) =>
-      createBooking(deps, input, caller, idempotencyKey),
+    createBooking: bookOrWait,
     listDay: (query: DayQuery) => listDay(deps, query),
     getBooking: (id: string) => getBooking(deps, id),
     bookingHistory: (id: string) => bookingHistory(deps, id),
@@ -30,6 +36,9 @@ export function createWokiBrain(deps: Dependencies) {
     approveHold: (id: string, caller: Caller) => answerHold(deps, id, 'approve', caller),
     rejectHold: (id: string, caller: Caller) => answerHold(deps, id, 'reject', caller),
     expireHolds: () => expireHolds(deps),
+    getWaitlistEntry: (id: string) => getWaitlistEntry(deps, id),
+    leaveWaitlist: (id: string, caller: Caller) => leaveWaitlist(deps, id, caller),
+    promoteWaitlists: () => promoteAllWaitlists(deps),
     placeBlackout: (input: BlackoutInput, caller: Caller) => placeBlackout(deps, input, caller),
     resizeBlackout: (id: string, input: BlackoutResize, caller: Caller) => resizeBlackout(deps, id, input, caller),
     liftBlackout: (id: string, caller: Caller) => liftBlackout(deps, id, caller),

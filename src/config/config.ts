@@ -13,7 +13,7 @@ const environment = z.object({
     .default(86_400),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DISCOVER_CACHE_ENTRIES: z.coerce.number<string>().pipe(z.int().min(0).max(1_000_000)).default(5_000),
-  HOLD_SWEEP_MS: z.coerce.number<string>().pipe(z.int().min(100).max(600_000)).default(5_000),
+  SWEEP_MS: z.coerce.number<string>().pipe(z.int().min(100).max(600_000)).default(5_000),
   STORE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
@@ -30,8 +30,8 @@ export interface Config {
   seedDemo: boolean;
   /** Discover answers kept per process, keyed on the sector revision; 0 turns the cache off. */
   discoverCacheEntries: number;
-  /** How often each process expires lapsed holds. */
-  holdSweepMs: number;
+  /** How often each process expires lapsed holds and promotes the waitlist. */
+  sweepMs: number;
   store: 'sqlite' | 'postgres' | 'memory';
   /** Where the SQLite file lives. */
   dataDir: string;
@@ -56,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyRetentionMs: values.IDEMPOTENCY_RETENTION_SECONDS * 1000,
     seedDemo: values.SEED_DEMO === 'true',
     discoverCacheEntries: values.DISCOVER_CACHE_ENTRIES,
-    holdSweepMs: values.HOLD_SWEEP_MS,
+    sweepMs: values.SWEEP_MS,
     store: values.STORE,
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,

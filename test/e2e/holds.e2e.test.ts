@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHoldSweeper } from '../../src/adapters/runtime/holdSweeper.js';
+import { startSweeper } from '../../src/adapters/runtime/sweeper.js';
 import { ADMIN_SECRET, expectError, qs, startServer, type BookingBody, type DiscoverBody, type TestServer } from '../support/server.js';
 
 const clock = { at: Date.parse('2025-10-01T12:00:00Z'), now() { return this.at; } };
@@ -74,7 +74,7 @@ describe('large-group approval', () => {
     expect(held.body.status).toBe('PENDING');
     clock.at += 31 * 60_000;
     // Two sweepers, as two processes would run: the store lets one expiry through.
-    const sweepers = [startHoldSweeper(ctx.app, 20), startHoldSweeper(ctx.app, 20)];
+    const sweepers = [startSweeper(ctx.app, 20), startSweeper(ctx.app, 20)];
     try {
       let booking = await ctx.deps.reads.booking(held.body.id);
       for (let tries = 0; booking?.value.status === 'PENDING' && tries < 200; tries++) {

@@ -7,6 +7,7 @@ import type { Caller, Dependencies } from '../dependencies.js';
 import { requireSectorOf } from '../lookups.js';
 import { SeatConflict, StreamVersionConflict, streams, type PendingEvent } from '../ports/eventStore.js';
 import { blackoutView } from '../views.js';
+import { promoteAfterRelease } from './waitlist.js';
 
 /** A booking that slipped in between the check and the write is met on the next try. */
 const ATTEMPTS = 3;
@@ -124,13 +125,15 @@ export async function resizeBlackout(deps: Dependencies, id: string, input: Blac
       placement: { span, cancelConflicting: input.cancelConflicting },
     };
   });
+  await promoteAfterRelease(deps, blackout.sectorId);
   const zone = (await deps.reads.restaurant(blackout.restaurantId))!.timezone;
   return { ...blackoutView(blackout, zone), ...(cancelled.length > 0 ? { cancelledBookingIds: cancelled } : {}) };
 }
 
 /** Frees the seats at once; lifting a lifted blackout changes nothing. */
 export async function liftBlackout(deps: Dependencies, id: string, caller: Caller): Promise<void> {
-  await changeBlackout(deps, id, caller, (current, at) =>
+  const { blackout } = await changeBlackout(deps, id, caller, (current, at) =>
     current.status === 'ACTIVE' ? { event: { type: 'BlackoutLifted', data: { blackoutId: id, at } } } : null,
   );
+  await promoteAfterRelease(deps, blackout.sectorId);
 }

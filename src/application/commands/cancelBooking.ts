@@ -2,6 +2,7 @@ import { decideCancel } from '../../domain/bookings/bookingEvents.js';
 import { AppError } from '../../errors/catalogue.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { StreamVersionConflict, streams } from '../ports/eventStore.js';
+import { promoteAfterRelease } from './waitlist.js';
 
 const ATTEMPTS = 5;
 
@@ -19,6 +20,7 @@ export async function cancelBooking(deps: Dependencies, id: string, caller: Call
     if (events.length === 0) return;
     try {
       await deps.events.append(events, { actor: caller.actor, requestId: caller.requestId }, now);
+      await promoteAfterRelease(deps, found.value.sectorId);
       return;
     } catch (error) {
       if (!(error instanceof StreamVersionConflict)) throw error;

@@ -1,18 +1,18 @@
-import { decideCreate } from '../../domain/bookings/decideCreate.js';
-import { AppError } from '../../errors/catalogue.js';
+import { AppError, isAppError } from '../../errors/catalogue.js';
 import type { BookingView, CreateBookingInput } from '../contracts/bookings.js';
+import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { runIdempotently, type IdempotentOutcome } from '../idempotency.js';
-import { SeatConflict, streams } from '../ports/eventStore.js';
-import { planSeating } from '../queries/planSeating.js';
-import { bookingView } from '../views.js';
+import { SeatConflict } from '../ports/eventStore.js';
+import { bookBestCandidate } from './bookBestCandidate.js';
+import { joinWaitlist } from './waitlist.js';
 
 /** A lost race against another writer is retried on fresh state this many times. */
 const ATTEMPTS = 3;
 
-export interface CreatedBooking extends IdempotentOutcome {
-  body: BookingView;
-}
+export type Booked = IdempotentOutcome & { status: 201; body: BookingView };
+export type Waiting = IdempotentOutcome & { status: 202; body: WaitlistEntryView };
+export type CreatedBooking = Booked | Waiting;
 
 export async function createBooking(
   deps: Dependencies,
@@ -20,10 +20,17 @@ export async function createBooking(
   caller: Caller,
   idempotencyKey?: string,
 ): Promise<CreatedBooking> {
-  const outcome = await runIdempotently(deps, caller.actor, idempotencyKey, input, async () => ({
-    status: 201,
-    body: await deps.locks.withLock(`sector|${input.sectorId}`, () => bookFirstFreeCandidate(deps, input, caller, idempotencyKey)),
-  }));
+  const outcome = await runIdempotently(deps, caller.actor, idempotencyKey, input, () =>
+    deps.locks.withLock(`sector|${input.sectorId}`, async () => {
+      try {
+        return { status: 201, body: await bookFirstFreeCandidate(deps, input, caller, idempotencyKey) };
+      } catch (error) {
+        // Asked to wait rather than be refused: the party joins the sector's waitlist.
+        if (!input.waitlist || !isAppError(error) || error.code !== 'no_capacity') throw error;
+        return { status: 202, body: await joinWaitlist(deps, input, caller) };
+      }
+    }),
+  );
   return outcome as CreatedBooking;
 }
 
@@ -38,22 +45,8 @@ async function bookFirstFreeCandidate(
   idempotencyKey: string | undefined,
 ): Promise<BookingView> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const plan = await planSeating(deps.reads, input, 1);
-    const now = deps.clock.now();
-    const largeGroups = plan.restaurant.largeGroups;
-    const holdMinutes = largeGroups && input.partySize >= largeGroups.threshold ? largeGroups.holdMinutes : undefined;
-    const event = decideCreate(
-      { ...input, durationMinutes: plan.durationMinutes, bookingId: deps.ids.bookingId(), now, holdMinutes },
-      plan.candidates,
-    )!;
-    const booking = event.data.booking;
     try {
-      await deps.events.append(
-        [{ stream: streams.booking(booking.id), expectedVersion: 'none', event }],
-        { actor: caller.actor, requestId: caller.requestId, idempotencyKey },
-        now,
-      );
-      return bookingView(booking, plan.restaurant.timezone);
+      return await bookBestCandidate(deps, input, caller, idempotencyKey);
     } catch (error) {
       if (!(error instanceof SeatConflict)) throw error;
     }

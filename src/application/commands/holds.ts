@@ -5,6 +5,7 @@ import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
 import { StreamVersionConflict, streams } from '../ports/eventStore.js';
 import { bookingView } from '../views.js';
+import { promoteAfterRelease } from './waitlist.js';
 
 const ATTEMPTS = 5;
 
@@ -27,6 +28,7 @@ export async function answerHold(deps: Dependencies, id: string, decision: HoldD
       if (error instanceof StreamVersionConflict) continue;
       throw error;
     }
+    if (event.type !== 'BookingApproved') await promoteAfterRelease(deps, found.value.sectorId);
     if (event.type === 'HoldExpired') throw new AppError('not_pending', `the hold on booking ${id} expired and its seats are free`);
     const booking = (await deps.reads.booking(id))!.value;
     return bookingView(booking, (await requireRestaurant(deps.reads, booking.restaurantId)).timezone);
@@ -50,6 +52,7 @@ export async function expireHolds(deps: Dependencies): Promise<number> {
     if (events.length === 0) continue;
     try {
       await deps.events.append(events, { actor: 'system' }, now);
+      await promoteAfterRelease(deps, found.value.sectorId);
       expired++;
     } catch (error) {
       if (!(error instanceof StreamVersionConflict)) throw error;

@@ -44,6 +44,8 @@ export const createBookingBody = z.object({
     .regex(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number' })
     .optional(),
   notes: z.string().max(2000).optional(),
+  /** When nothing fits: join the sector's waitlist (202) instead of 409 `no_capacity`. */
+  waitlist: z.boolean().optional(),
 });
 export type CreateBookingInput = z.output<typeof createBookingBody>;
 

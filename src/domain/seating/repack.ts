@@ -17,9 +17,7 @@ import type { TableCapacity } from './table.js';
  *      free time contiguous — a booking goes where it touches its neighbours.
  *   4. fewest bookings moved; then the local-search result over the greedy one.
  *
- * How, in two deterministic runs whose better outcome is kept (each run: local search,
- * then moved bookings put back on their input tables where the day stays exactly as
- * good, repeated while something goes back):
+ * How, in two deterministic runs whose better outcome is kept:
  *   - local search from the current assignment: bookings in order (party desc, length
  *     desc, start, id), one at a time, are lifted and put on the best free table set;
  *     a move is made only when it strictly improves (1, 2, 3) for the whole day, so
@@ -32,9 +30,13 @@ import type { TableCapacity } from './table.js';
  * capacity and by the waste it must beat, and stops `nodeBudget` nodes after its first
  * answer (20 × `nodeBudget` nodes if none is found).
  * Ranking of sets for one booking: waste, table count, gaps (3), table ids.
+ * Bound: at most 2 × (1 + maxPasses) placements per booking, each O(tables × blocks
+ * per table) to find the free tables plus at most 21 × nodeBudget search nodes.
  *
  * Pure, deterministic and independent of input order (tables, bookings, their table
- * lists, fixed blocks and windows are all sorted first).
+ * lists, fixed blocks and windows are all sorted first). Idempotent whenever the local
+ * search converged within `maxPasses`: repacking a repacked day changes nothing, since
+ * the day is a local-search fixpoint and the greedy rebuild ignores current tables.
  *
  * Pinned bookings are never moved (their tables stay blocked) and are reported in
  * `pinnedBookingIds`: a booking whose current tables are not a valid set of the
@@ -165,12 +167,12 @@ export function repackDay(input: RepackInput): RepackResult {
   const initial = initialState(ctx, input.fixedBlocks ?? []);
 
   const fromCurrent = cloneState(initial);
-  improve(ctx, fromCurrent, initial);
+  localSearch(ctx, fromCurrent);
   let final = fromCurrent;
 
   const rebuilt = greedy(ctx, initial);
   if (rebuilt) {
-    improve(ctx, rebuilt, initial);
+    localSearch(ctx, rebuilt);
     if (compareOutcomes(ctx, rebuilt, fromCurrent, initial) < 0) final = rebuilt;
   }
 
@@ -418,20 +420,12 @@ function compareIndexLists(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-/**
- * < 0 when `p` is the better choice for the same booking in the same state. With
- * `preferred`, the booking's input tables win a tie before table ids decide.
- */
-function compareChoices(p: Choice, q: Choice, withIds: boolean, preferred: readonly number[] | null = null): number {
+/** < 0 when `p` is the better choice for the same booking in the same state. */
+function compareChoices(p: Choice, q: Choice, withIds: boolean): number {
   if (p.waste !== q.waste) return p.waste < q.waste ? -1 : 1;
   if (p.tables.length !== q.tables.length) return p.tables.length - q.tables.length;
   const gaps = -compareGapChanges(p.gaps, q.gaps);
   if (gaps !== 0 || !withIds) return gaps;
-  if (preferred) {
-    const keepsP = sameList(p.tables, preferred);
-    const keepsQ = sameList(q.tables, preferred);
-    if (keepsP !== keepsQ) return keepsP ? -1 : 1;
-  }
   return compareIndexLists(p.tables, q.tables);
 }
 
@@ -440,14 +434,7 @@ function compareChoices(p: Choice, q: Choice, withIds: boolean, preferred: reado
  * ranked no worse than (`boundWaste`, `boundCount`) by waste then table count;
  * null if none is found within the node budget.
  */
-function bestChoice(
-  ctx: Context,
-  state: State,
-  booking: Booking,
-  boundWaste: number,
-  boundCount: number,
-  preferred: readonly number[] | null,
-): Choice | null {
+function bestChoice(ctx: Context, state: State, booking: Booking, boundWaste: number, boundCount: number): Choice | null {
   const party = booking.party;
   const free: number[] = [];
   for (const t of ctx.byCapacity) {
@@ -482,7 +469,7 @@ function bestChoice(
       waste,
       gaps: combineChanges(chosen.map((i) => changes[i]!)),
     };
-    if (!best || compareChoices(choice, best, true, preferred) < 0) best = choice;
+    if (!best || compareChoices(choice, best, true) < 0) best = choice;
   };
 
   const visit = (k: number, from: number, sumMin: number, sumMax: number): void => {
@@ -538,29 +525,16 @@ function choiceOf(ctx: Context, state: State, booking: Booking, tables: readonly
   return { tables: [...tables], waste: sumMax - booking.party, gaps };
 }
 
-/**
- * Local search, then bookings put back on their input tables where that costs the
- * day nothing, and again while something was put back. Every round lowers
- * (objective, bookings moved) lexicographically; at most `maxPasses` passes in all.
- */
-function improve(ctx: Context, state: State, initial: State): void {
-  let passesLeft = ctx.maxPasses;
-  while (passesLeft > 0) {
-    passesLeft -= localSearch(ctx, state, passesLeft);
-    if (!restoreUnneededMoves(ctx, state, initial)) return;
-  }
-}
-
-/** Moves one booking at a time while a move strictly improves the day; returns the passes made. */
-function localSearch(ctx: Context, state: State, maxPasses: number): number {
-  for (let pass = 0; pass < maxPasses; pass++) {
+/** Moves one booking at a time while a move strictly improves the day; ends at a fixpoint or after maxPasses. */
+function localSearch(ctx: Context, state: State): void {
+  for (let pass = 0; pass < ctx.maxPasses; pass++) {
     let moved = false;
     for (const b of ctx.order) {
       const booking = ctx.bookings[b]!;
       const current = state.assign[b]!;
       lift(state, b);
       const stay = choiceOf(ctx, state, booking, current);
-      const best = bestChoice(ctx, state, booking, stay.waste, current.length, null);
+      const best = bestChoice(ctx, state, booking, stay.waste, current.length);
       if (best && compareChoices(best, stay, false) < 0) {
         place(state, b, booking, best.tables);
         moved = true;
@@ -568,31 +542,8 @@ function localSearch(ctx: Context, state: State, maxPasses: number): number {
         place(state, b, booking, current);
       }
     }
-    if (!moved) return pass + 1;
+    if (!moved) return;
   }
-  return maxPasses;
-}
-
-/** Puts moved bookings back on their input tables where the day is exactly as good; true if any went back. */
-function restoreUnneededMoves(ctx: Context, state: State, initial: State): boolean {
-  let restored = false;
-  for (const b of ctx.order) {
-    const booking = ctx.bookings[b]!;
-    const current = state.assign[b]!;
-    const original = initial.assign[b]!;
-    if (sameList(current, original)) continue;
-    lift(state, b);
-    if (original.every((t) => isFree(state.slots[t]!, booking.start, booking.end))) {
-      const back = choiceOf(ctx, state, booking, original);
-      if (compareChoices(back, choiceOf(ctx, state, booking, current), false) <= 0) {
-        place(state, b, booking, original);
-        restored = true;
-        continue;
-      }
-    }
-    place(state, b, booking, current);
-  }
-  return restored;
 }
 
 /** Every movable booking placed anew, in order, on its best free set; null if one finds none. */
@@ -601,8 +552,9 @@ function greedy(ctx: Context, initial: State): State | null {
   for (const b of ctx.order) lift(state, b);
   for (const b of ctx.order) {
     const booking = ctx.bookings[b]!;
-    // On a full tie the booking keeps its input tables: fewer moves for the same day.
-    const best = bestChoice(ctx, state, booking, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, booking.original);
+    // Blind to the input tables on purpose: the rebuild of a repacked day is the same
+    // rebuild, which makes repacking idempotent (once the local search has converged).
+    const best = bestChoice(ctx, state, booking, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
     if (!best) return null;
     place(state, b, booking, best.tables);
   }

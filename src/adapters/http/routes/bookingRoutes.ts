@@ -11,6 +11,7 @@ import {
   idempotencyKey,
 } from '../../../application/contracts/bookings.js';
 import { errorBody } from '../../../application/contracts/errors.js';
+import { waitlistEntryView, waitlistIdParams } from '../../../application/contracts/waitlist.js';
 import { bookingHistory } from '../../../application/contracts/history.js';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
 import { callerOf } from '../requestContext.js';
@@ -43,15 +44,15 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
     schema: {
       hide: hidden,
       tags,
-      summary: 'Book the best candidate still free, atomically; Idempotency-Key makes retries safe',
+      summary: 'Book the best candidate still free, atomically (or join the waitlist: 202); Idempotency-Key makes retries safe',
       headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
       body: createBookingBody,
-      response: { 201: bookingView, ...errors },
+      response: { 201: bookingView, 202: waitlistEntryView, ...errors },
     },
     handler: async (request, reply) => {
       const outcome = await app.createBooking(request.body, callerOf(request), request.headers['idempotency-key']);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(outcome.status).send(outcome.body);
+      return outcome.status === 201 ? reply.code(201).send(outcome.body) : reply.code(202).send(outcome.body);
     },
   });
 
@@ -88,6 +89,21 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       response: { 200: bookingHistory, ...errors },
     },
     handler: async (request) => app.bookingHistory(request.params.id),
+  });
+
+  server.get('/woki/waitlist/:id', {
+    config: { op: 'get_waitlist_entry' },
+    schema: { hide: hidden, tags, summary: 'A waitlist entry; once BOOKED it names its booking', params: waitlistIdParams, response: { 200: waitlistEntryView, ...errors } },
+    handler: async (request) => app.getWaitlistEntry(request.params.id),
+  });
+
+  server.delete('/woki/waitlist/:id', {
+    config: { op: 'leave_waitlist' },
+    schema: { hide: hidden, tags, summary: 'Leave the waitlist; leaving twice is fine', params: waitlistIdParams, response: { 204: z.null(), ...errors } },
+    handler: async (request, reply) => {
+      await app.leaveWaitlist(request.params.id, callerOf(request));
+      return reply.code(204).send(null);
+    },
   });
 
   server.delete('/woki/bookings/:id', {

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { calendarDate, entityId } from './fields.js';
+
+export const waitlistIdParams = z.object({ id: entityId });
+
+export const waitlistEntryView = z
+  .object({
+    id: z.string(),
+    restaurantId: z.string(),
+    sectorId: z.string(),
+    date: calendarDate,
+    partySize: z.int(),
+    durationMinutes: z.int().optional(),
+    windowStart: z.string().optional(),
+    windowEnd: z.string().optional(),
+    status: z.enum(['WAITING', 'BOOKED', 'LEFT']),
+    /** Once BOOKED: the booking it was promoted to. */
+    bookingId: z.string().optional(),
+    guestName: z.string().optional(),
+    guestEmail: z.string().optional(),
+    guestPhone: z.string().optional(),
+    notes: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'WaitlistEntry' });
+export type WaitlistEntryView = z.infer<typeof waitlistEntryView>;
