@@ -482,6 +482,34 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect(await store.waitlistEntry(uid('W'))).toBeNull();
       });
 
+      it('judges seats as a whole append leaves them: two bookings may swap tables, none may land on a taken one', async () => {
+        const world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        const a = bookingIn(world, [t1], at(0), at(60));
+        const b = bookingIn(world, [t2], at(30), at(90));
+        const c = bookingIn(world, [t3], at(0), at(60));
+        for (const booking of [a, b, c]) await confirm(booking);
+        const reassign = (booking: Booking, tableIds: string[]): PendingEvent => ({
+          stream: streams.booking(booking.id),
+          expectedVersion: 1,
+          event: { type: 'BookingReassigned', data: { bookingId: booking.id, tableIds, at: RECORDED_AT + 100 } },
+        });
+        await append([reassign(a, [t2]), reassign(b, [t1])]);
+        expect((await store.booking(a.id))?.value).toMatchObject({ tableIds: [t2], start: a.start, end: a.end, updatedAt: RECORDED_AT + 100 });
+        expect((await store.booking(b.id))?.value.tableIds).toEqual([t1]);
+        expect(sortBlocks(await store.seatBlocks(world.sectorId, { start: at(0), end: at(90) })).map((block) => `${block.source.id}@${block.tableId}`)).toEqual(
+          sortBlocks([
+            { tableId: t2, start: a.start, end: a.end, source: { kind: 'booking', id: a.id } },
+            { tableId: t1, start: b.start, end: b.end, source: { kind: 'booking', id: b.id } },
+            { tableId: t3, start: c.start, end: c.end, source: { kind: 'booking', id: c.id } },
+          ]).map((block) => `${block.source.id}@${block.tableId}`),
+        );
+        const refused = await append([{ ...reassign(c, [t2]), expectedVersion: 1 }]).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(SeatConflict);
+        expect(refused).toMatchObject({ tableId: t2, conflictingBookingId: a.id });
+        expect((await store.booking(c.id))?.value.tableIds).toEqual([t3]);
+      });
+
       it('lets exactly one of 50 parallel overlapping bookings through', async () => {
         const world = await newWorld(2);
         const [t1, t2] = world.tableIds as [string, string];

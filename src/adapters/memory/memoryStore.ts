@@ -125,26 +125,27 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   /**
-   * The store's own refusal of double booking, whatever the caller checked before:
-   * the batch is played forward over the seat claims, so a cancel earlier in the
-   * same append frees seats for what follows it.
+   * The store's own refusal of double booking, whatever the caller checked before.
+   * Like a deferred constraint it judges the seats as the whole append leaves them:
+   * a cancel in the same append frees seats, and repack may swap tables.
    */
   private checkSeats(pending: readonly PendingEvent[]): void {
     const changed = new Map<string, SeatClaim | null>();
     const states = new Map<string, Booking | Blackout | null>();
     for (const { event } of pending) {
       const change = this.seatChange(event, states);
-      if (!change) continue;
-      changed.set(change.holder, change.claim);
-      const claim = change.claim;
-      if (!claim) continue;
+      if (change) changed.set(change.holder, change.claim);
+    }
+    const finals = [...changed.values()].filter((claim): claim is SeatClaim => claim !== null);
+    for (const [index, claim] of finals.entries()) {
       for (const tableId of claim.tableIds) {
         const clash =
           [...(this.claimsByTable.get(tableId) ?? [])]
             .filter((holder) => !changed.has(holder))
             .map((holder) => this.claims.get(holder)!)
             .find((other) => overlaps(other, claim)) ??
-          [...changed.values()].find((other) => other && other.holder !== claim.holder && other.tableIds.includes(tableId) && overlaps(other, claim));
+          // Pairs are symmetric: checking against earlier claims finds each once, naming the earlier one.
+          finals.slice(0, index).find((other) => other.tableIds.includes(tableId) && overlaps(other, claim));
         if (clash) throw new SeatConflict(tableId, clash.holder);
       }
     }

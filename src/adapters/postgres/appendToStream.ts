@@ -8,7 +8,7 @@ import {
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { newTrail, project, type ProjectionTrail, type SeatClaim } from './projections.js';
+import { flushSeats, newTrail, project, type ProjectionTrail, type SeatClaim } from './projections.js';
 
 /** How often an append that lost a race (deadlock, version race) is tried again before giving up. */
 const ATTEMPTS = 5;
@@ -70,15 +70,14 @@ async function appendIn(
       metadata: { ...metadata },
       recordedAt,
     };
-    try {
-      await project(client, entry, trail);
-    } catch (error) {
-      if (pgError(error)?.code === SQLSTATE.exclusionViolation && trail.attempted) {
-        throw new RefusedSeats(trail.attempted, error);
-      }
-      throw error;
-    }
+    await project(client, entry, trail);
     stored.push(entry);
+  }
+  try {
+    await flushSeats(client, trail);
+  } catch (error) {
+    if (pgError(error)?.code === SQLSTATE.exclusionViolation && trail.attempted) throw new RefusedSeats(trail.attempted, error);
+    throw error;
   }
   return stored;
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import { inTransaction, toNumber, type Queryable } from './db.js';
-import { EVENT_COLUMNS, project, toStoredEvent, truncateProjections, type EventRow } from './projections.js';
+import { EVENT_COLUMNS, flushSeats, newTrail, project, toStoredEvent, truncateProjections, type EventRow } from './projections.js';
 
 /** Events replayed per read while rebuilding. */
 const REPLAY_PAGE = 1000;
@@ -33,6 +33,7 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
     await client.query('LOCK TABLE events IN EXCLUSIVE MODE');
     const last = await client.query<{ position: string | null }>('SELECT max(position) AS position FROM events');
     let previous = toNumber(last.rows[0]?.position);
+    const trail = newTrail();
     for (const entry of events) {
       if (!Number.isSafeInteger(entry.position) || entry.position <= previous) {
         throw new Error(`cannot import event at position ${entry.position}: the log already reaches ${previous}`);
@@ -43,8 +44,9 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [entry.position, entry.stream, entry.version, entry.type, JSON.stringify(entry.data), JSON.stringify(entry.metadata), entry.recordedAt],
       );
-      await project(client, entry);
+      await project(client, entry, trail);
     }
+    await flushSeats(client, trail);
     await client.query(`SELECT setval(pg_get_serial_sequence('events', 'position'), $1)`, [previous]);
   });
 }
@@ -59,13 +61,16 @@ export async function rebuildProjections(pool: Pool): Promise<void> {
     // Before touching the projections, so that an append already under way finishes first.
     await client.query('LOCK TABLE events IN SHARE MODE');
     await truncateProjections(client);
+    // Seats are written once, as the whole log leaves them.
+    const trail = newTrail();
     let after = 0;
     for (;;) {
       const page = await readAll(client, after, REPLAY_PAGE);
-      for (const entry of page) await project(client, entry);
+      for (const entry of page) await project(client, entry, trail);
       const last = page.at(-1);
-      if (!last || page.length < REPLAY_PAGE) return;
+      if (!last || page.length < REPLAY_PAGE) break;
       after = last.position;
     }
+    await flushSeats(client, trail);
   });
 }

@@ -23,10 +23,12 @@ export interface ProjectionTrail {
   released: Set<string>;
   /** The claim being written when the database refused it. */
   attempted: SeatClaim | null;
+  /** Seat rows to write once the whole append is projected (see `flushSeats`). */
+  pending: Map<string, SeatClaim>;
 }
 
 export function newTrail(): ProjectionTrail {
-  return { seated: [], released: new Set(), attempted: null };
+  return { seated: [], released: new Set(), attempted: null, pending: new Map() };
 }
 
 /**
@@ -126,25 +128,41 @@ async function writeBooking(db: Queryable, booking: Booking, version: number, tr
   await holdSeats(db, { holder: booking.id, ...booking }, takesSeats(booking.status), trail);
 }
 
-/** Makes a holder's seat rows match it. The exclusion constraint may refuse the insert (23P01). */
+/**
+ * Releases a holder's seat rows now and queues the ones it holds after this
+ * event: they are written by `flushSeats` once the whole append is projected.
+ */
 async function holdSeats(db: Queryable, claim: SeatClaim, holds: boolean, trail: ProjectionTrail): Promise<void> {
   await bumpSectorRevision(db, claim.sectorId);
   const released = await db.query('DELETE FROM booking_seats WHERE booking_id = $1', [claim.holder]);
+  trail.pending.delete(claim.holder);
   if (!holds) {
     if ((released.rowCount ?? 0) > 0) trail.released.add(claim.holder);
     return;
   }
   trail.released.delete(claim.holder);
-  // Sorted, so that two transactions seating the same tables queue instead of deadlocking.
-  const tableIds = [...new Set(claim.tableIds)].sort();
-  trail.attempted = claim;
-  await db.query(
-    `INSERT INTO booking_seats (booking_id, table_id, sector_id, during)
-     SELECT $1, table_id, $2, int8range($3::bigint, $4::bigint) FROM unnest($5::text[]) AS table_id`,
-    [claim.holder, claim.sectorId, claim.start, claim.end, tableIds],
-  );
-  trail.attempted = null;
-  trail.seated.push({ holder: claim.holder, sectorId: claim.sectorId, tableIds: claim.tableIds, start: claim.start, end: claim.end });
+  trail.pending.set(claim.holder, { holder: claim.holder, sectorId: claim.sectorId, tableIds: claim.tableIds, start: claim.start, end: claim.end });
+}
+
+/**
+ * Writes the queued seat rows. Run at the end of an append, the exclusion
+ * constraint judges the seats as the whole append leaves them — so repack may swap
+ * tables between bookings — and may refuse one here (23P01, `trail.attempted`).
+ */
+export async function flushSeats(db: Queryable, trail: ProjectionTrail): Promise<void> {
+  for (const claim of trail.pending.values()) {
+    // Sorted, so that two transactions seating the same tables queue instead of deadlocking.
+    const tableIds = [...new Set(claim.tableIds)].sort();
+    trail.attempted = claim;
+    await db.query(
+      `INSERT INTO booking_seats (booking_id, table_id, sector_id, during)
+       SELECT $1, table_id, $2, int8range($3::bigint, $4::bigint) FROM unnest($5::text[]) AS table_id`,
+      [claim.holder, claim.sectorId, claim.start, claim.end, tableIds],
+    );
+    trail.attempted = null;
+    trail.seated.push(claim);
+  }
+  trail.pending.clear();
 }
 
 async function bumpSectorRevision(db: Queryable, sectorId: string): Promise<void> {

@@ -11,6 +11,22 @@ export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings'
 /** Run after emptying the projections: revisions only grow, so no cached answer outlives a rebuild. */
 export const OUTDATE_REVISIONS = 'UPDATE sector_revisions SET revision = revision + 1000000';
 
+/** Seats one booking (holder = its id) or blackout (holder = `blackout:<id>`) takes. */
+export interface SeatClaim {
+  holder: string;
+  sectorId: string;
+  tableIds: string[];
+  start: number;
+  end: number;
+}
+
+/** The trigger on booking_seats refused this claim. */
+export class RefusedSeats extends Error {
+  constructor(readonly claim: SeatClaim) {
+    super(`seats refused for ${claim.holder}`);
+  }
+}
+
 /** Applies events to the read tables; runs inside the transaction that appends them. */
 export class SqliteProjections {
   private readonly putRestaurant: Statement;
@@ -24,6 +40,7 @@ export class SqliteProjections {
   private readonly putBlackout: Statement;
   private readonly getBlackout: Statement;
   private readonly putEntry: Statement;
+  private readonly pendingSeats = new Map<string, SeatClaim>();
   private readonly getEntry: Statement;
 
   constructor(db: Database) {
@@ -101,11 +118,31 @@ export class SqliteProjections {
     this.holdSeats(BLACKOUT_HOLDER_PREFIX + blackout.id, blackout, blocksSeats(blackout));
   }
 
-  /** Makes the seat rows of a holder match it; the trigger on booking_seats refuses an overlap here. */
+  /** Releases a holder's seat rows now and queues the ones it holds after this event, for `flushSeats`. */
   private holdSeats(holder: string, owner: { sectorId: string; tableIds: readonly string[]; start: number; end: number }, holds: boolean): void {
     this.bumpRevision.run(owner.sectorId);
     this.dropSeats.run(holder);
-    if (!holds) return;
-    for (const tableId of owner.tableIds) this.putSeat.run(holder, tableId, owner.sectorId, owner.start, owner.end);
+    this.pendingSeats.delete(holder);
+    if (holds) this.pendingSeats.set(holder, { holder, sectorId: owner.sectorId, tableIds: [...owner.tableIds], start: owner.start, end: owner.end });
+  }
+
+  /**
+   * Writes the queued seat rows. Run once the whole append is projected, the
+   * trigger judges the seats as the append leaves them (repack may swap tables);
+   * a refusal throws `RefusedSeats` naming the claim.
+   */
+  flushSeats(): void {
+    try {
+      for (const claim of this.pendingSeats.values()) {
+        try {
+          for (const tableId of claim.tableIds) this.putSeat.run(claim.holder, tableId, claim.sectorId, claim.start, claim.end);
+        } catch (error) {
+          if (error instanceof Error && error.message.includes('seat_conflict')) throw new RefusedSeats(claim);
+          throw error;
+        }
+      }
+    } finally {
+      this.pendingSeats.clear();
+    }
   }
 }

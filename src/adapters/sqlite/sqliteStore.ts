@@ -84,6 +84,7 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
   async importEvents(events: readonly StoredEvent[]): Promise<void> {
     await this.writes.run(() => {
       for (const event of events) this.appender.write(event);
+      this.appender.flushSeats();
     });
   }
 
@@ -97,6 +98,8 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
         for (const row of page) projections.apply(toStored(row));
         after = page[page.length - 1]!.position;
       }
+      // Seats are written once, as the whole log leaves them.
+      projections.flushSeats();
     });
   }
 

@@ -39,12 +39,14 @@ export async function importLog(store: EventLogMaintenance, lines: AsyncIterable
       throw new Error(`event at line ${count + 2} is out of order or malformed`);
     }
     lastPosition = event.position;
-    batch.push(event);
-    count++;
-    if (batch.length === PAGE) {
+    // Events of one append share their time: a batch never splits an append, so the
+    // store judges the seats as each append left them (repack swaps tables).
+    if (batch.length >= PAGE && event.recordedAt !== batch[batch.length - 1]!.recordedAt) {
       await store.importEvents(batch);
       batch = [];
     }
+    batch.push(event);
+    count++;
   }
   if (header) throw new Error('the backup is empty');
   if (batch.length > 0) await store.importEvents(batch);

@@ -17,6 +17,12 @@ interface StatusChange<Type extends string> {
   data: { bookingId: string; at: number };
 }
 
+/** Repack moved the booking to other tables; its times never change. */
+export interface BookingReassigned {
+  type: 'BookingReassigned';
+  data: { bookingId: string; tableIds: string[]; at: number };
+}
+
 export type BookingCancelled = StatusChange<'BookingCancelled'>;
 export type BookingApproved = StatusChange<'BookingApproved'>;
 export type BookingRejected = StatusChange<'BookingRejected'>;
@@ -24,7 +30,7 @@ export type HoldExpired = StatusChange<'HoldExpired'>;
 
 export type BookingOpened = BookingConfirmed | BookingHeld;
 export type BookingStatusChanged = BookingCancelled | BookingApproved | BookingRejected | HoldExpired;
-export type BookingEvent = BookingOpened | BookingStatusChanged;
+export type BookingEvent = BookingOpened | BookingStatusChanged | BookingReassigned;
 
 const OPENING_TYPES: readonly string[] = ['BookingConfirmed', 'BookingHeld'] satisfies BookingOpened['type'][];
 const STATUS_CHANGE_TYPES: readonly string[] = [
@@ -32,7 +38,8 @@ const STATUS_CHANGE_TYPES: readonly string[] = [
   'BookingApproved',
   'BookingRejected',
   'HoldExpired',
-] satisfies BookingStatusChanged['type'][];
+  'BookingReassigned',
+] satisfies (BookingStatusChanged | BookingReassigned)['type'][];
 
 export function isBookingOpened(event: { type: string }): event is BookingOpened {
   return OPENING_TYPES.includes(event.type);
@@ -57,6 +64,7 @@ const STATUS_AFTER: Record<BookingStatusChanged['type'], { status: BookingStatus
 export function evolveBooking(state: Booking | null, event: BookingEvent): Booking | null {
   if (isBookingOpened(event)) return { ...event.data.booking };
   if (!state) return state;
+  if (event.type === 'BookingReassigned') return { ...state, tableIds: [...event.data.tableIds], updatedAt: event.data.at };
   const { status, reason } = STATUS_AFTER[event.type];
   const next: Booking = { ...state, status, updatedAt: event.data.at };
   if (reason) next.statusReason = reason;
