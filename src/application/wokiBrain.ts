@@ -2,11 +2,13 @@ import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackout
 import { cancelBooking } from './commands/cancelBooking.js';
 import { createBooking, type Booked, type CreatedBooking } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
+import { repackSector } from './commands/repack.js';
 import { getWaitlistEntry, leaveWaitlist, promoteAllWaitlists } from './commands/waitlist.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
 import type { BlackoutInput, BlackoutResize, BlackoutsQuery } from './contracts/blackouts.js';
 import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
+import type { RepackQuery } from './contracts/repack.js';
 import type { RestaurantInput, SectorInput, TableInput } from './contracts/setup.js';
 import type { Caller, Dependencies } from './dependencies.js';
 import { adminInfo } from './queries/adminInfo.js';
@@ -39,6 +41,7 @@ export function createWokiBrain(deps: Dependencies) {
     getWaitlistEntry: (id: string) => getWaitlistEntry(deps, id),
     leaveWaitlist: (id: string, caller: Caller) => leaveWaitlist(deps, id, caller),
     promoteWaitlists: () => promoteAllWaitlists(deps),
+    repackSector: (sectorId: string, query: RepackQuery, caller: Caller) => repackSector(deps, sectorId, query, caller),
     placeBlackout: (input: BlackoutInput, caller: Caller) => placeBlackout(deps, input, caller),
     resizeBlackout: (id: string, input: BlackoutResize, caller: Caller) => resizeBlackout(deps, id, input, caller),
     liftBlackout: (id: string, caller: Caller) => liftBlackout(deps, id, caller),

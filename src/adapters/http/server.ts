@@ -18,7 +18,7 @@ import { adminRoutes } from './routes/adminRoutes.js';
 import { blackoutRoutes } from './routes/blackoutRoutes.js';
 import { bookingRoutes } from './routes/bookingRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
-import { holdRoutes } from './routes/holdRoutes.js';
+import { staffRoutes } from './routes/staffRoutes.js';
 
 export interface HttpOptions {
   app: WokiBrain;
@@ -75,7 +75,7 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
   for (const [prefix, hidden] of [['/api/v1', false], ['', true]] as const) {
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
-    await server.register(holdRoutes, { prefix, app, hidden, adminSecret });
+    await server.register(staffRoutes, { prefix, app, hidden, adminSecret });
     await server.register(blackoutRoutes, { prefix, app, hidden, adminSecret });
   }
 

@@ -28,7 +28,13 @@ export function searchWindows(request: SearchWindowRequest): Interval[] | null {
   return clipped.length > 0 ? clipped : null;
 }
 
-/** The span that holds every window: what availability must read blocks for. */
-export function spanOf(windows: readonly Interval[]): Interval {
-  return { start: windows[0]!.start, end: windows[windows.length - 1]!.end };
+/** The span that holds every interval (windows sorted or not): what availability must read blocks for. */
+export function spanOf(intervals: readonly Interval[]): Interval {
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const interval of intervals) {
+    start = Math.min(start, interval.start);
+    end = Math.max(end, interval.end);
+  }
+  return { start, end };
 }

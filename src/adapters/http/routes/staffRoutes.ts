@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bookingIdParams, bookingView } from '../../../application/contracts/bookings.js';
 import { errorBody } from '../../../application/contracts/errors.js';
+import { repackParams, repackQuery, repackReport } from '../../../application/contracts/repack.js';
 import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
-/** Staff answers to large-group holds; until roles exist they take the admin secret. */
-export const holdRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
+/** Staff operations: answers to large-group holds and repack; until roles exist they take the admin secret. */
+export const staffRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
   server.addHook('preHandler', requireAdminSecret(adminSecret));
   const schema = {
     hide: hidden,
@@ -21,6 +22,20 @@ export const holdRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: str
     config: { op: 'approve_hold' },
     schema: { ...schema, summary: 'Confirm a PENDING hold; 409 not_pending when it is not one or has expired' },
     handler: async (request) => app.approveHold(request.params.id, callerOf(request)),
+  });
+
+  server.post('/woki/sectors/:id/repack', {
+    config: { op: 'repack' },
+    schema: {
+      hide: hidden,
+      tags: ['bookings'],
+      summary: "Re-assign a day's tables to cut seat waste and join free time; times never move (dryRun=true: plan only)",
+      headers: schema.headers,
+      params: repackParams,
+      querystring: repackQuery,
+      response: { 200: repackReport, '4xx': errorBody },
+    },
+    handler: async (request) => app.repackSector(request.params.id, request.query, callerOf(request)),
   });
 
   server.post('/woki/bookings/:id/reject', {

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { calendarDate, entityId } from './fields.js';
+
+export const repackParams = z.object({ id: entityId });
+
+export const repackQuery = z.object({
+  date: calendarDate,
+  /** `true`: show the plan and change nothing. */
+  dryRun: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+export type RepackQuery = z.output<typeof repackQuery>;
+
+export const repackReport = z
+  .object({
+    sectorId: z.string(),
+    date: calendarDate,
+    dryRun: z.boolean(),
+    /** Seats left empty, Σ(Σ maxSize − party), before and after. */
+    wasteBefore: z.int(),
+    wasteAfter: z.int(),
+    /** The longest free stretch on any one table within service hours, in minutes. */
+    largestGapBeforeMinutes: z.number(),
+    largestGapAfterMinutes: z.number(),
+    moves: z.array(z.object({ bookingId: z.string(), from: z.array(z.string()), to: z.array(z.string()) })),
+  })
+  .meta({ id: 'RepackReport' });
+export type RepackReport = z.infer<typeof repackReport>;
