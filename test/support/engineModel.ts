@@ -86,7 +86,8 @@ export interface SeatingChoice {
 /**
  * An independent, exhaustive reference: every subset of tables and every grid start
  * in the windows, kept when the party fits Σmin..Σmax and every table is free for the
- * whole stay, ordered by (table count, Σmax − party, start, sorted ids).
+ * whole stay, ordered by (table count, Σmax − party, start, Σ idle time left in each
+ * table's free gap around the stay, sorted ids).
  */
 export function bruteForceSeatings(
   tables: readonly GenTable[],
@@ -102,7 +103,15 @@ export function bruteForceSeatings(
   const sortedStarts = [...starts].sort((a, b) => a - b);
   const free = (tableId: string, start: number) =>
     blocks.every((block) => block.tableId !== tableId || block.end <= start || start + duration <= block.start);
-  const found: { tableIds: string[]; waste: number; start: number }[] = [];
+  // The free stretch of one table around a stay: from the last thing before it (or the window's start) to the next.
+  const slackOf = (tableId: string, start: number) => {
+    const window = windows.find((w) => w.start <= start && start + duration <= w.end)!;
+    const own = blocks.filter((block) => block.tableId === tableId);
+    const from = Math.max(window.start, ...own.filter((b) => b.end <= start).map((b) => b.end));
+    const to = Math.min(window.end, ...own.filter((b) => b.start >= start + duration).map((b) => b.start));
+    return to - from - duration;
+  };
+  const found: { tableIds: string[]; waste: number; start: number; slack: number }[] = [];
   const n = tables.length;
   for (let mask = 1; mask < 1 << n; mask++) {
     const chosen = tables.filter((_, i) => mask & (1 << i));
@@ -112,7 +121,7 @@ export function bruteForceSeatings(
     const tableIds = chosen.map((t) => t.id).sort();
     for (const start of sortedStarts) {
       if (chosen.every((t) => free(t.id, start))) {
-        found.push({ tableIds, waste: max - partySize, start });
+        found.push({ tableIds, waste: max - partySize, start, slack: chosen.reduce((sum, t) => sum + slackOf(t.id, start), 0) });
         if (limit === 1 && n > 7) return [{ tableIds, start }]; // existence only
       }
     }
@@ -121,7 +130,14 @@ export function bruteForceSeatings(
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
     return a.length - b.length;
   };
-  found.sort((a, b) => a.tableIds.length - b.tableIds.length || a.waste - b.waste || a.start - b.start || compareIds(a.tableIds, b.tableIds));
+  found.sort(
+    (a, b) =>
+      a.tableIds.length - b.tableIds.length ||
+      a.waste - b.waste ||
+      a.start - b.start ||
+      a.slack - b.slack ||
+      compareIds(a.tableIds, b.tableIds),
+  );
   return found.slice(0, limit).map(({ tableIds, start }) => ({ tableIds, start }));
 }
 

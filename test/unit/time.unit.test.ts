@@ -134,14 +134,19 @@ describe('score follows the selection order', () => {
     const seating = fc.record({
       tables: fc.integer({ min: 1, max: 14 }),
       waste: fc.integer({ min: 0, max: 30 }),
+      slack: fc.integer({ min: 0, max: 24 * 60 }).map((minutes) => minutes * 60_000),
       startIndex: fc.integer({ min: 0, max: 199 }),
     });
     fc.assert(
       fc.property(seating, seating, (a, b) => {
-        const startCount = 200;
-        const rank = (s: typeof a) => ({ tableIds: Array.from({ length: s.tables }, (_, i) => `t${i}`), waste: s.waste, start: s.startIndex });
+        const rank = (s: typeof a) => ({
+          tableIds: Array.from({ length: s.tables }, (_, i) => `t${i}`),
+          waste: s.waste,
+          slack: s.slack,
+          start: s.startIndex,
+        });
         if (compareSeatings(rank(a), rank(b)) < 0) {
-          expect(scoreOf(a.tables, a.waste, a.startIndex, startCount)).toBeGreaterThanOrEqual(scoreOf(b.tables, b.waste, b.startIndex, startCount));
+          expect(scoreOf(a.tables, a.waste, a.startIndex, 200)).toBeGreaterThanOrEqual(scoreOf(b.tables, b.waste, b.startIndex, 200));
         }
       }),
       { numRuns: 2000 },

@@ -35,6 +35,24 @@ export function startsInsideGaps(starts: readonly Instant[], gaps: readonly Inte
   return set;
 }
 
+/**
+ * For each start inside a gap: the idle time the gap keeps around the stay
+ * (gap length − duration). Small is snug: the stay fills its gap, leaving long
+ * gaps elsewhere whole for parties that need them.
+ */
+export function gapSlack(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): Float64Array {
+  const slack = new Float64Array(starts.length).fill(Number.NaN);
+  let g = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    while (g < gaps.length && gaps[g]!.end < start + durationMs) g++;
+    if (g === gaps.length) break;
+    const gap = gaps[g]!;
+    if (gap.start <= start) slack[i] = gap.end - gap.start - durationMs;
+  }
+  return slack;
+}
+
 export function intersectInto(target: StartSet, a: StartSet, b: StartSet): boolean {
   let any = 0;
   for (let w = 0; w < target.length; w++) {

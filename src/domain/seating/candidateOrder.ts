@@ -3,11 +3,15 @@
  *   1. fewest tables (a single table before any combination),
  *   2. least waste: seats left empty, Σ maxSize − party,
  *   3. earliest start within the requested window,
- *   4. table ids, compared as sorted lists — the unique final tie-break.
+ *   4. snuggest fit in time: least idle time left in the free gaps the stay sits in,
+ *      so that long free stretches stay whole for the parties that need them,
+ *   5. table ids, compared as sorted lists — the unique final tie-break.
  */
 export interface RankedSeating {
   tableIds: readonly string[];
   waste: number;
+  /** Σ over the tables of (free gap holding the stay − duration), in ms. */
+  slack: number;
   start: number;
 }
 
@@ -24,6 +28,7 @@ export function compareSeatings(a: RankedSeating, b: RankedSeating): number {
     a.tableIds.length - b.tableIds.length ||
     a.waste - b.waste ||
     a.start - b.start ||
+    a.slack - b.slack ||
     compareIds(a.tableIds, b.tableIds)
   );
 }
@@ -31,7 +36,7 @@ export function compareSeatings(a: RankedSeating, b: RankedSeating): number {
 /**
  * A 0–100 summary of the same order for people: 10 points per extra table, one per
  * empty seat (both capped) and under one point for lateness. It never rises along
- * the order; where a cap makes it flat the order still decides.
+ * the order; where a cap (or the gap tie-break) makes it flat the order still decides.
  */
 export function scoreOf(tableCount: number, waste: number, startIndex: number, startCount: number): number {
   if (tableCount > 10) return 0;

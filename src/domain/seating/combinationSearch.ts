@@ -7,6 +7,8 @@ export interface SearchTable {
   maxSize: number;
   /** Starts at which this table is free for the whole stay. */
   free: StartSet;
+  /** Per start: idle time its free gap keeps around the stay (see `gapSlack`). */
+  slack: Float64Array;
 }
 
 export interface FoundSeating {
@@ -14,6 +16,7 @@ export interface FoundSeating {
   minSize: number;
   maxSize: number;
   waste: number;
+  slack: number;
   startIndex: number;
   start: number;
 }
@@ -76,10 +79,14 @@ export function searchSeatings(tables: readonly SearchTable[], options: SearchOp
     if (remaining === 0) {
       if (sumMin > partySize || sumMax < partySize || !common) return;
       const tableIds = chosen.map((t) => t.id).sort((a, b) => compareIds([a], [b]));
+      const waste = sumMax - partySize;
+      const worst = best.length === limit ? best[best.length - 1]! : null;
+      if (worst && (worst.tableIds.length < k || worst.waste < waste)) return;
       for (const index of membersOf(common)) {
-        const seating = { tableIds, minSize: sumMin, maxSize: sumMax, waste: sumMax - partySize, startIndex: index, start: starts[index]! };
-        // Starts ascend, so once one is refused every later one would be too.
-        if (!offer(seating)) break;
+        let slack = 0;
+        for (const table of chosen) slack += table.slack[index]!;
+        // Starts ascend and come before slack in the order: once one is refused, every later one would be.
+        if (!offer({ tableIds, minSize: sumMin, maxSize: sumMax, waste, slack, startIndex: index, start: starts[index]! })) break;
       }
       return;
     }

@@ -1,6 +1,6 @@
 import { freeGaps } from '../availability/freeGaps.js';
 import { groupBlocksByTable, type SeatBlock } from '../availability/seatBlock.js';
-import { gridStarts, startsInsideGaps } from '../availability/startSet.js';
+import { gapSlack, gridStarts, startsInsideGaps } from '../availability/startSet.js';
 import type { Interval } from '../time/interval.js';
 import { formatLocalTime, SLOT_MINUTES } from '../time/localTime.js';
 import { localPartsOf, type Instant } from '../time/zone.js';
@@ -39,10 +39,10 @@ export function discoverSeatings(request: DiscoverRequest): Candidate[] {
   const starts = gridStarts(request.windows, durationMs, SLOT_MINUTES * MINUTE_MS);
   if (starts.length === 0 || request.tables.length === 0) return [];
   const busyByTable = groupBlocksByTable(request.blocks);
-  const searchTables = request.tables.map((table) => ({
-    ...table,
-    free: startsInsideGaps(starts, freeGaps(request.windows, busyByTable.get(table.id) ?? []), durationMs),
-  }));
+  const searchTables = request.tables.map((table) => {
+    const gaps = freeGaps(request.windows, busyByTable.get(table.id) ?? []);
+    return { ...table, free: startsInsideGaps(starts, gaps, durationMs), slack: gapSlack(starts, gaps, durationMs) };
+  });
   const found = searchSeatings(searchTables, {
     partySize: request.partySize,
     limit: request.limit,
