@@ -49,6 +49,14 @@ export const createBookingBody = z.object({
 });
 export type CreateBookingInput = z.output<typeof createBookingBody>;
 
+/** The guest fields as answers carry them (already checked on the way in). */
+export const guestOut = {
+  guestName: z.string().optional(),
+  guestEmail: z.string().optional(),
+  guestPhone: z.string().optional(),
+  notes: z.string().optional(),
+};
+
 export const dayQuery = z.object({
   restaurantId: entityId,
   sectorId: entityId,
@@ -78,10 +86,7 @@ export const bookingView = z
     status: z.enum(BOOKING_STATUSES),
     statusReason: z.enum(['cancelled', 'rejected', 'expired']).optional(),
     holdExpiresAt: z.string().optional(),
-    guestName: z.string().optional(),
-    guestEmail: z.string().optional(),
-    guestPhone: z.string().optional(),
-    notes: z.string().optional(),
+    ...guestOut,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guestOut } from './bookings.js';
 import { calendarDate, entityId } from './fields.js';
 
 export const waitlistIdParams = z.object({ id: entityId });
@@ -16,10 +17,7 @@ export const waitlistEntryView = z
     status: z.enum(['WAITING', 'BOOKED', 'LEFT']),
     /** Once BOOKED: the booking it was promoted to. */
     bookingId: z.string().optional(),
-    guestName: z.string().optional(),
-    guestEmail: z.string().optional(),
-    guestPhone: z.string().optional(),
-    notes: z.string().optional(),
+    ...guestOut,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
