@@ -4,6 +4,7 @@ import type { EventLogMaintenance, EventStore } from './application/ports/eventS
 import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
 import type { ReadModel } from './application/ports/readModel.js';
 import type { Clock, IdGenerator, LockManager } from './application/ports/runtime.js';
+import { createCaches } from './application/caches.js';
 import { createWokiBrain, type WokiBrain } from './application/wokiBrain.js';
 import { MemoryStore } from './adapters/memory/memoryStore.js';
 import { InProcessLocks } from './adapters/runtime/inProcessLocks.js';
@@ -66,10 +67,10 @@ export function composeWith(store: Store, storeName: string, locks: LockManager,
     locks,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
+    caches: createCaches(options.discoverCacheEntries ?? 5_000),
     settings: {
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
       idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,
-      discoverCacheEntries: options.discoverCacheEntries ?? 5_000,
       storeName,
       version: VERSION,
     },

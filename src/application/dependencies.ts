@@ -1,3 +1,4 @@
+import type { ApplicationCaches } from './caches.js';
 import type { EventStore } from './ports/eventStore.js';
 import type { IdempotencyStore } from './ports/idempotencyStore.js';
 import type { ReadModel } from './ports/readModel.js';
@@ -10,12 +11,12 @@ export interface Dependencies {
   locks: LockManager;
   clock: Clock;
   ids: IdGenerator;
+  /** Per-process memos keyed on sector revisions (see `createCaches`). */
+  caches: ApplicationCaches;
   settings: {
     idempotencyRetentionMs: number;
     /** How long a request waits for a same-key request in flight before answering 409. */
     idempotencyWaitMs: number;
-    /** How many discover answers to keep per process; 0 turns the cache off. */
-    discoverCacheEntries: number;
     storeName: string;
     version: string;
   };

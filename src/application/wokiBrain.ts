@@ -16,12 +16,10 @@ import { listBlackouts } from './queries/blackoutQueries.js';
 import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
-import { DiscoverCache } from './queries/discoverCache.js';
 
 /** Every use case, bound to its dependencies: what each protocol adapter calls. */
 export function createWokiBrain(deps: Dependencies) {
   const startedAt = deps.clock.now();
-  const discoverCache = new DiscoverCache(deps.settings.discoverCacheEntries);
   /** Without `waitlist: true` the outcome is always a booking (or an error). */
   function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller: Caller, idempotencyKey?: string): Promise<Booked>;
   function bookOrWait(input: CreateBookingInput, caller: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
@@ -29,7 +27,7 @@ export function createWokiBrain(deps: Dependencies) {
     return createBooking(deps, input, caller, idempotencyKey);
   }
   return {
-    discover: (query: DiscoverQuery) => discover(deps, discoverCache, query),
+    discover: (query: DiscoverQuery) => discover(deps, query),
     createBooking: bookOrWait,
     listDay: (query: DayQuery) => listDay(deps, query),
     getBooking: (id: string) => getBooking(deps, id),

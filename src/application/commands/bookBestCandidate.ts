@@ -24,7 +24,7 @@ export async function bookBestCandidate(
   idempotencyKey: string | undefined,
   also: (event: BookingOpened, now: number) => PendingEvent[] = () => [],
 ): Promise<BookingView> {
-  const plan = await planSeating(deps.reads, request, 1);
+  const plan = await planSeating(deps.reads, request, 1, deps.caches.sectorState);
   const now = deps.clock.now();
   const event = decideCreate(
     {

@@ -6,7 +6,9 @@ import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
 import { hasWholeMinuteOffset } from '../../domain/time/zone.js';
 import { AppError } from '../../errors/catalogue.js';
+import { readSectorState, type SectorState } from '../caches.js';
 import type { ReadModel } from '../ports/readModel.js';
+import type { RevisionCache } from '../revisionCache.js';
 import { requireSectorOf } from '../lookups.js';
 
 export interface SeatingRequest {
@@ -41,7 +43,12 @@ function stayLength(restaurant: Restaurant, request: SeatingRequest): number {
  * checks, service windows, current blocks, the engine. Throws `no_capacity` when
  * nothing fits.
  */
-export async function planSeating(reads: ReadModel, request: SeatingRequest, limit: number): Promise<SeatingPlan> {
+export async function planSeating(
+  reads: ReadModel,
+  request: SeatingRequest,
+  limit: number,
+  stateCache: RevisionCache<SectorState>,
+): Promise<SeatingPlan> {
   const { restaurant, sector } = await requireSectorOf(reads, request.restaurantId, request.sectorId);
   const durationMinutes = stayLength(restaurant, request);
   const { min, max } = restaurant.durationRange;
@@ -64,7 +71,7 @@ export async function planSeating(reads: ReadModel, request: SeatingRequest, lim
   if (!windows.every((window) => hasWholeMinuteOffset(restaurant.timezone, window.start))) {
     throw new AppError('invalid_input', `${restaurant.timezone} had no whole-minute UTC offset on ${request.date}`);
   }
-  const [tables, blocks] = await Promise.all([reads.tablesOfSector(sector.id), reads.seatBlocks(sector.id, spanOf(windows))]);
+  const { tables, blocks } = await readSectorState(reads, stateCache, sector.id, spanOf(windows));
   const candidates = discoverSeatings({
     zone: restaurant.timezone,
     windows,
