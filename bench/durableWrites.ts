@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import pg from 'pg';
+import { freshDatabase } from '../test/support/freshDatabase.js';
+import { POSTGRES_URL } from '../test/support/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeFromConfig, type Composition } from '../src/compose.js';
@@ -84,8 +85,6 @@ export async function benchDurableWrites(fresh: () => Promise<FreshStore>, label
   return rows;
 }
 
-const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 export async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {
@@ -98,26 +97,10 @@ export async function postgresReachable(): Promise<boolean> {
   }
 }
 
-async function onPostgres(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** An empty database of its own, dropped afterwards. */
 export async function freshPostgres(): Promise<FreshStore> {
-  const name = `wokibrain_bench_${randomBytes(6).toString('hex')}`;
-  await onPostgres(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    config: { store: 'postgres', dataDir: '.', databaseUrl: url.toString() },
-    cleanup: () => onPostgres(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
+  const database = await freshDatabase();
+  return { config: { store: 'postgres', dataDir: '.', databaseUrl: database.url }, cleanup: database.drop };
 }
 
 export async function freshSqlite(): Promise<FreshStore> {

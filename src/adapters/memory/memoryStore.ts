@@ -9,7 +9,6 @@ import { overlaps, type Interval } from '../../domain/time/interval.js';
 import {
   BLACKOUT_HOLDER_PREFIX,
   SeatConflict,
-  StreamVersionConflict,
   streams,
   type DomainEvent,
   type EventLogMaintenance,
@@ -21,6 +20,7 @@ import {
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
 import { sourceOfHolder } from '../seatHolders.js';
+import { nextVersions } from '../streamVersions.js';
 
 interface IdempotencyRecord {
   payloadHash: string;
@@ -115,14 +115,9 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   private checkVersions(pending: readonly PendingEvent[]): void {
-    const seen = new Map<string, number>();
-    for (const { stream, expectedVersion } of pending) {
-      const actual = seen.get(stream) ?? this.versions.get(stream) ?? 0;
-      const expected = expectedVersion === 'none' ? 0 : expectedVersion;
-      if (actual !== expected) throw new StreamVersionConflict(stream, expectedVersion, actual);
-      seen.set(stream, actual + 1);
-    }
+    nextVersions(pending, (stream) => this.versions.get(stream) ?? 0);
   }
+
 
   /**
    * The store's own refusal of double booking, whatever the caller checked before.

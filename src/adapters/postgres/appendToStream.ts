@@ -7,6 +7,7 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
+import { nextVersions } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
 import { flushSeats, newTrail, project, type ProjectionTrail, type SeatClaim } from './projections.js';
 
@@ -91,16 +92,8 @@ async function currentVersions(db: Queryable, pending: readonly PendingEvent[]):
   return new Map(result.rows.map((row) => [row.stream, row.version]));
 }
 
-/** The version each pending event gets; throws when an expectation does not hold. */
 function checkVersions(pending: readonly PendingEvent[], current: Map<string, number>): number[] {
-  const seen = new Map<string, number>();
-  return pending.map(({ stream, expectedVersion }) => {
-    const actual = seen.get(stream) ?? current.get(stream) ?? 0;
-    const expected = expectedVersion === 'none' ? 0 : expectedVersion;
-    if (actual !== expected) throw new StreamVersionConflict(stream, expectedVersion, actual);
-    seen.set(stream, actual + 1);
-    return actual + 1;
-  });
+  return nextVersions(pending, (stream) => current.get(stream) ?? 0);
 }
 
 async function versionConflict(pool: Pool, pending: readonly PendingEvent[]): Promise<StreamVersionConflict> {

@@ -1,11 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   SeatConflict,
-  StreamVersionConflict,
   type EventMetadata,
   type PendingEvent,
   type StoredEvent,
 } from '../../application/ports/eventStore.js';
+import { nextVersions } from '../streamVersions.js';
 import { RefusedSeats, type SqliteProjections } from './projections.js';
 
 /** Appends with optimistic concurrency and projects, inside the caller's transaction. */
@@ -29,14 +29,10 @@ export class SqliteAppender {
   }
 
   append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): StoredEvent[] {
-    const stored: StoredEvent[] = [];
-    for (const { stream, expectedVersion, event } of pending) {
-      const actual = (this.currentVersion.get(stream) as { version: number | null }).version ?? 0;
-      if (actual !== (expectedVersion === 'none' ? 0 : expectedVersion)) {
-        throw new StreamVersionConflict(stream, expectedVersion, actual);
-      }
-      stored.push(this.write({ position: null, stream, version: actual + 1, type: event.type, data: event.data, metadata, recordedAt }));
-    }
+    const versions = nextVersions(pending, (stream) => (this.currentVersion.get(stream) as { version: number | null }).version ?? 0);
+    const stored = pending.map(({ stream, event }, index) =>
+      this.write({ position: null, stream, version: versions[index]!, type: event.type, data: event.data, metadata, recordedAt }),
+    );
     this.flushSeats();
     return stored;
   }
