@@ -1,24 +1,44 @@
 #!/usr/bin/env node
 // Runs the whole suite once per process time zone: no answer may depend on TZ.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const zones = (process.env.TEST_ZONES ?? 'UTC,Asia/Tokyo,America/Argentina/Buenos_Aires').split(',');
 const extra = process.argv.slice(2);
-
 // Server processes are tested on their own, after the in-process levels, so that they never compete for the CPU.
 const stages = extra.length > 0 ? [extra] : [['--project', 'unit', '--project', 'int', '--project', 'e2e'], ['--project', 'process']];
 
-for (const zone of zones) {
-  for (const stage of stages) {
+const reports = mkdtempSync(join(tmpdir(), 'wokibrain-tests-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedZone = null;
+
+zones: for (const zone of zones) {
+  for (const [index, stage] of stages.entries()) {
     console.log(`\n=== vitest ${stage.join(' ')} with TZ=${zone} ===`);
-    const run = spawnSync('npx', ['vitest', 'run', ...stage], {
+    const report = join(reports, `${zone.replaceAll('/', '_')}-${index}.json`);
+    const run = spawnSync('npx', ['vitest', 'run', ...stage, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
       stdio: 'inherit',
       env: { ...process.env, TZ: zone },
     });
+    try {
+      const counts = JSON.parse(readFileSync(report, 'utf8'));
+      totals.passed += counts.numPassedTests;
+      totals.failed += counts.numFailedTests;
+      totals.skipped += counts.numPendingTests + counts.numTodoTests;
+    } catch {
+      totals.failed += 1; // no report: the run itself broke
+    }
     if (run.status !== 0) {
-      console.error(`tests failed with TZ=${zone}`);
-      process.exit(run.status ?? 1);
+      failedZone = zone;
+      break zones;
     }
   }
 }
-console.log(`\nall tests passed under ${zones.length} time zones: ${zones.join(', ')}`);
+rmSync(reports, { recursive: true, force: true });
+
+if (failedZone) console.error(`\ntests failed with TZ=${failedZone}`);
+else console.log(`\nall tests passed under ${zones.length} time zones: ${zones.join(', ')}`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedZone ? 1 : 0);
