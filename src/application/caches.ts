@@ -24,11 +24,20 @@ export function createCaches(discoverEntries: number): ApplicationCaches {
   return { discover: new RevisionCache(discoverEntries), sectorState: new RevisionCache(SECTOR_STATE_ENTRIES) };
 }
 
-/** The sector's tables and blocks over the span, read once per revision. */
-export async function readSectorState(reads: ReadModel, cache: RevisionCache<SectorState>, sectorId: string, span: Interval): Promise<SectorState> {
+/**
+ * The sector's tables and blocks over the span, read once per revision. A caller
+ * that has just read the revision passes it, so that it is not read twice.
+ */
+export async function readSectorState(
+  reads: ReadModel,
+  cache: RevisionCache<SectorState>,
+  sectorId: string,
+  span: Interval,
+  knownRevision?: number,
+): Promise<SectorState> {
   const key = `${sectorId}|${span.start}|${span.end}`;
   // Read before the state: a change committed in between makes this entry stale at once.
-  const revision = await reads.sectorRevision(sectorId);
+  const revision = knownRevision ?? (await reads.sectorRevision(sectorId));
   const cached = cache.get(key, revision);
   if (cached) return cached;
   const [tables, blocks] = await Promise.all([reads.tablesOfSector(sectorId), reads.seatBlocks(sectorId, span)]);

@@ -15,7 +15,7 @@ export async function discover(deps: Dependencies, query: DiscoverQuery): Promis
   const cached = deps.caches.discover.get(key, revision);
   if (cached) return cached;
 
-  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches.sectorState);
+  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches.sectorState, revision);
   const response: DiscoverResponse = {
     slotMinutes: 15,
     durationMinutes: plan.durationMinutes,

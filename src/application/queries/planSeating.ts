@@ -48,6 +48,8 @@ export async function planSeating(
   request: SeatingRequest,
   limit: number,
   stateCache: RevisionCache<SectorState>,
+  /** The sector revision the caller read before this plan, if any. */
+  revision?: number,
 ): Promise<SeatingPlan> {
   const { restaurant, sector } = await requireSectorOf(reads, request.restaurantId, request.sectorId);
   const durationMinutes = stayLength(restaurant, request);
@@ -71,7 +73,7 @@ export async function planSeating(
   if (!windows.every((window) => hasWholeMinuteOffset(restaurant.timezone, window.start))) {
     throw new AppError('invalid_input', `${restaurant.timezone} had no whole-minute UTC offset on ${request.date}`);
   }
-  const { tables, blocks } = await readSectorState(reads, stateCache, sector.id, spanOf(windows));
+  const { tables, blocks } = await readSectorState(reads, stateCache, sector.id, spanOf(windows), revision);
   const candidates = discoverSeatings({
     zone: restaurant.timezone,
     windows,

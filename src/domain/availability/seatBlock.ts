@@ -24,16 +24,6 @@ export function blocksOfBookings(bookings: Iterable<SeatTakingBooking>): SeatBlo
   return blocks;
 }
 
-export function blocksOfBlackouts(blackouts: Iterable<{ id: string; tableIds: readonly string[] } & Interval>): SeatBlock[] {
-  const blocks: SeatBlock[] = [];
-  for (const blackout of blackouts) {
-    for (const tableId of blackout.tableIds) {
-      blocks.push({ tableId, start: blackout.start, end: blackout.end, source: { kind: 'blackout', id: blackout.id } });
-    }
-  }
-  return blocks;
-}
-
 /** Blocks grouped per table, each list sorted by start so callers need not care about input order. */
 export function groupBlocksByTable(blocks: Iterable<SeatBlock>): Map<string, Interval[]> {
   const byTable = new Map<string, Interval[]>();

@@ -26,10 +26,6 @@ export function parseCalendarDate(text: string): DateParts | null {
   return { year, month, day };
 }
 
-export function isCalendarDate(text: string): boolean {
-  return parseCalendarDate(text) !== null;
-}
-
 /** A real date between 1970-01-01 and 9998-12-31. */
 export function isBookableDate(text: string): boolean {
   const parts = parseCalendarDate(text);
