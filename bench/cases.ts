@@ -9,14 +9,16 @@ export interface BenchCase extends DiscoverCase {
 
 /** The requested window used by the "with window" rows: inside service on both scales. */
 const WINDOW = { windowStart: '20:00', windowEnd: '22:00' } as const;
+/** Both ends given around the whole service: flush-first ranking over every start of the day, the heaviest case. */
+const SERVICE_WINDOW = { windowStart: '12:00', windowEnd: '23:45' } as const;
 
 function both(scale: Scale, partySize: number, durationMinutes: number): BenchCase[] {
   const sector = scale === 'demo' ? DEMO : BIG;
   const base = { scale, ...sector, partySize, durationMinutes };
-  return [base, { ...base, ...WINDOW }];
+  return [base, { ...base, ...WINDOW }, { ...base, ...SERVICE_WINDOW }];
 }
 
-/** Small parties and parties that need several tables, each over the whole day and inside a window. */
+/** Small parties and parties that need several tables: over the whole day (earliest first), inside a window, over all service (flush first). */
 export const engineCases: BenchCase[] = [
   ...both('demo', 2, 60),
   ...both('demo', 8, 90),

@@ -1,5 +1,6 @@
 import type { Dependencies } from '../src/application/dependencies.js';
 import { windowsOfSector } from '../src/domain/restaurants/restaurant.js';
+import { startPreferenceOf } from '../src/domain/seating/candidateOrder.js';
 import { discoverSeatings, type DiscoverRequest } from '../src/domain/seating/discoverSeatings.js';
 import { searchWindows, spanOf } from '../src/domain/seating/searchWindow.js';
 import { parseLocalTime } from '../src/domain/time/localTime.js';
@@ -34,21 +35,23 @@ export async function engineRequest(deps: Dependencies, c: DiscoverCase): Promis
   const restaurant = await deps.reads.restaurant(c.restaurantId);
   const sector = await deps.reads.sector(c.sectorId);
   if (!restaurant || !sector) throw new Error(`unknown sector ${c.restaurantId}/${c.sectorId}`);
-  const windows = searchWindows({
+  const area = searchWindows({
     zone: restaurant.timezone,
     date: DATE,
     serviceWindows: windowsOfSector(restaurant, sector),
     windowStart: c.windowStart === undefined ? undefined : parseLocalTime(c.windowStart)!,
     windowEnd: c.windowEnd === undefined ? undefined : parseLocalTime(c.windowEnd)!,
   });
-  if (!windows) throw new Error('the requested window misses service hours');
+  if (!area) throw new Error('the requested window misses service hours');
   const [tables, blocks] = await Promise.all([
     deps.reads.tablesOfSector(sector.id),
-    deps.reads.seatBlocks(sector.id, spanOf(windows)),
+    deps.reads.seatBlocks(sector.id, spanOf(area.service)),
   ]);
   return {
     zone: restaurant.timezone,
-    windows,
+    windows: area.windows,
+    service: area.service,
+    prefer: startPreferenceOf(c),
     partySize: c.partySize,
     durationMinutes: c.durationMinutes,
     tables,

@@ -86,32 +86,35 @@ export interface SeatingChoice {
 /**
  * An independent, exhaustive reference: every subset of tables and every grid start
  * in the windows, kept when the party fits Σmin..Σmax and every table is free for the
- * whole stay, ordered by (table count, Σmax − party, start, Σ idle time left in each
- * table's free gap around the stay, sorted ids).
+ * whole stay, ordered by (table count, Σmax − party, then — start first when `prefer` is
+ * 'earliest' — most tables whose free stretch of service time starts or ends with
+ * the stay and start, Σ idle time left in those stretches, sorted ids).
  */
 export function bruteForceSeatings(
   tables: readonly GenTable[],
   blocks: readonly SeatBlock[],
-  windows: readonly Interval[],
+  area: { service: readonly Interval[]; windows: readonly Interval[] },
+  prefer: 'earliest' | 'flush',
   partySize: number,
   durationMinutes: number,
   limit: number,
 ): SeatingChoice[] {
+  const { service, windows } = area;
   const duration = durationMinutes * 60_000;
   const starts = new Set<number>();
   for (const window of windows) for (let t = window.start; t + duration <= window.end; t += 15 * 60_000) starts.add(t);
   const sortedStarts = [...starts].sort((a, b) => a - b);
   const free = (tableId: string, start: number) =>
     blocks.every((block) => block.tableId !== tableId || block.end <= start || start + duration <= block.start);
-  // The free stretch of one table around a stay: from the last thing before it (or the window's start) to the next.
-  const slackOf = (tableId: string, start: number) => {
-    const window = windows.find((w) => w.start <= start && start + duration <= w.end)!;
+  // The free stretch of one table around a stay: from the last thing before it (or service start) to the next.
+  const stretchOf = (tableId: string, start: number) => {
+    const window = service.find((w) => w.start <= start && start + duration <= w.end)!;
     const own = blocks.filter((block) => block.tableId === tableId);
     const from = Math.max(window.start, ...own.filter((b) => b.end <= start).map((b) => b.end));
     const to = Math.min(window.end, ...own.filter((b) => b.start >= start + duration).map((b) => b.start));
-    return to - from - duration;
+    return { slack: to - from - duration, flush: from === start || to === start + duration ? 1 : 0 };
   };
-  const found: { tableIds: string[]; waste: number; start: number; slack: number }[] = [];
+  const found: { tableIds: string[]; waste: number; flush: number; start: number; slack: number }[] = [];
   const n = tables.length;
   for (let mask = 1; mask < 1 << n; mask++) {
     const chosen = tables.filter((_, i) => mask & (1 << i));
@@ -121,7 +124,10 @@ export function bruteForceSeatings(
     const tableIds = chosen.map((t) => t.id).sort();
     for (const start of sortedStarts) {
       if (chosen.every((t) => free(t.id, start))) {
-        found.push({ tableIds, waste: max - partySize, start, slack: chosen.reduce((sum, t) => sum + slackOf(t.id, start), 0) });
+        const stretches = chosen.map((t) => stretchOf(t.id, start));
+        const slack = stretches.reduce((sum, s) => sum + s.slack, 0);
+        const flush = stretches.reduce((sum, s) => sum + s.flush, 0);
+        found.push({ tableIds, waste: max - partySize, flush, start, slack });
         if (limit === 1 && n > 7) return [{ tableIds, start }]; // existence only
       }
     }
@@ -134,7 +140,7 @@ export function bruteForceSeatings(
     (a, b) =>
       a.tableIds.length - b.tableIds.length ||
       a.waste - b.waste ||
-      a.start - b.start ||
+      (prefer === 'flush' ? b.flush - a.flush || a.start - b.start : a.start - b.start || b.flush - a.flush) ||
       a.slack - b.slack ||
       compareIds(a.tableIds, b.tableIds),
   );

@@ -2,8 +2,9 @@ import * as fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { SeatBlock } from '../../src/domain/availability/seatBlock.js';
+import { startPreferenceOf } from '../../src/domain/seating/candidateOrder.js';
 import { discoverSeatings, type Candidate } from '../../src/domain/seating/discoverSeatings.js';
-import { searchWindows } from '../../src/domain/seating/searchWindow.js';
+import { searchWindows, type SearchWindows } from '../../src/domain/seating/searchWindow.js';
 import type { Interval } from '../../src/domain/time/interval.js';
 import { parseLocalTime } from '../../src/domain/time/localTime.js';
 import { resolveServiceWindows, type LocalWindow } from '../../src/domain/time/serviceWindows.js';
@@ -37,7 +38,7 @@ const worldArb: fc.Arbitrary<World> = fc.record({
   tables: tableArb,
 });
 
-function searchFor(world: World, op: GenOp): Interval[] | null {
+function searchFor(world: World, op: GenOp): SearchWindows | null {
   return searchWindows({
     zone: world.zone,
     date: world.date,
@@ -99,7 +100,7 @@ function checkCandidates(world: World, op: GenOp, windows: readonly Interval[], 
 }
 
 describe('engine properties (pure domain)', () => {
-  const stats = { checked: 0, several: 0, combos: 0, booked: 0 };
+  const stats = { checked: 0, several: 0, combos: 0, booked: 0, flushFirst: 0 };
   it('booking the top candidate repeatedly keeps every invariant; discover is exact, deterministic and order-independent', () => {
     fc.assert(
       fc.property(
@@ -111,9 +112,11 @@ describe('engine properties (pure domain)', () => {
           const blocks: SeatBlock[] = [];
           const bookings: Booked[] = [];
           for (const [index, op] of ops.entries()) {
-            const windows = searchFor(world, op);
-            if (!windows) continue;
-            const request = { zone: world.zone, windows, partySize: op.partySize, durationMinutes: op.durationMinutes, limit };
+            const area = searchFor(world, op);
+            if (!area) continue;
+            const { windows, service } = area;
+            const prefer = startPreferenceOf(op);
+            const request = { zone: world.zone, windows, service, prefer, partySize: op.partySize, durationMinutes: op.durationMinutes, limit };
             const candidates = discoverSeatings({ ...request, tables: world.tables, blocks });
             checkCandidates(world, op, windows, blocks, candidates);
 
@@ -125,14 +128,15 @@ describe('engine properties (pure domain)', () => {
 
             // Complete and correctly ordered: equal to exhaustive enumeration on small sectors.
             if (world.tables.length <= 7) {
-              const expected = bruteForceSeatings(world.tables, blocks, windows, op.partySize, op.durationMinutes, limit);
+              const expected = bruteForceSeatings(world.tables, blocks, area, prefer, op.partySize, op.durationMinutes, limit);
               expect(candidates.map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
             } else {
               // Completeness on larger sectors: the engine finds something exactly when something exists.
-              const exists = bruteForceSeatings(world.tables, blocks, windows, op.partySize, op.durationMinutes, 1).length > 0;
+              const exists = bruteForceSeatings(world.tables, blocks, area, prefer, op.partySize, op.durationMinutes, 1).length > 0;
               expect(candidates.length > 0).toBe(exists);
             }
             stats.checked++;
+            if (prefer === 'flush') stats.flushFirst++;
             if (candidates.length > 1) stats.several++;
             if (candidates.some((c) => c.kind === 'combo')) stats.combos++;
 
@@ -153,15 +157,17 @@ describe('engine properties (pure domain)', () => {
     expect(stats.several).toBeGreaterThan(100);
     expect(stats.combos).toBeGreaterThan(30);
     expect(stats.booked).toBeGreaterThan(200);
+    expect(stats.flushFirst).toBeGreaterThan(50);
   });
 
   it('a window request that misses service hours is null; one that meets them yields only grid starts inside service hours', () => {
     fc.assert(
       fc.property(worldArb, opArb, (world, op) => {
-        const windows = searchFor(world, op);
+        const area = searchFor(world, op);
         const service = resolveServiceWindows(world.zone, world.date, world.windows);
-        if (windows === null) return;
-        for (const w of windows) {
+        if (area === null) return;
+        expect(area.service).toEqual(service);
+        for (const w of area.windows) {
           expect(w.start).toBeLessThan(w.end);
           expect(service.some((s) => s.start <= w.start && w.end <= s.end)).toBe(true);
           expect(DateTime.fromMillis(w.start, { zone: world.zone }).minute % 15).toBe(0);

@@ -134,20 +134,22 @@ describe('score follows the selection order', () => {
     const seating = fc.record({
       tables: fc.integer({ min: 1, max: 14 }),
       waste: fc.integer({ min: 0, max: 30 }),
+      flushShare: fc.double({ min: 0, max: 1, noNaN: true }),
       slack: fc.integer({ min: 0, max: 24 * 60 }).map((minutes) => minutes * 60_000),
       startIndex: fc.integer({ min: 0, max: 199 }),
     });
     fc.assert(
-      fc.property(seating, seating, (a, b) => {
+      fc.property(seating, seating, fc.constantFrom('earliest' as const, 'flush' as const), (a, b, prefer) => {
+        const flushOf = (s: typeof a) => Math.round(s.flushShare * s.tables);
         const rank = (s: typeof a) => ({
           tableIds: Array.from({ length: s.tables }, (_, i) => `t${i}`),
           waste: s.waste,
+          flush: flushOf(s),
           slack: s.slack,
           start: s.startIndex,
         });
-        if (compareSeatings(rank(a), rank(b)) < 0) {
-          expect(scoreOf(a.tables, a.waste, a.startIndex, 200)).toBeGreaterThanOrEqual(scoreOf(b.tables, b.waste, b.startIndex, 200));
-        }
+        const score = (s: typeof a) => scoreOf({ tableCount: s.tables, waste: s.waste, flush: flushOf(s), startIndex: s.startIndex }, 200, prefer);
+        if (compareSeatings(rank(a), rank(b), prefer) < 0) expect(score(a)).toBeGreaterThanOrEqual(score(b));
       }),
       { numRuns: 2000 },
     );

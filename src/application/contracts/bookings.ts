@@ -13,8 +13,12 @@ import {
 } from './fields.js';
 
 const requestedWindow = {
-  windowStart: gridTime.optional(),
-  windowEnd: gridTime.optional(),
+  windowStart: gridTime.optional().meta({
+    description: 'The stay starts at or after this local time. With windowEnd too, stays flush with their neighbours rank before earlier ones.',
+  }),
+  windowEnd: gridTime.optional().meta({
+    description: 'The stay ends by this local time. Without both ends, the earliest start ranks first.',
+  }),
 };
 
 export const discoverQuery = z.object({

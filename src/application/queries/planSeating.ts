@@ -1,6 +1,7 @@
 import type { Restaurant, Sector } from '../../domain/restaurants/restaurant.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { durationForParty } from '../../domain/restaurants/stayLength.js';
+import { startPreferenceOf } from '../../domain/seating/candidateOrder.js';
 import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
 import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
@@ -60,23 +61,27 @@ export async function planSeating(
   if (request.windowStart !== undefined && request.windowStart === request.windowEnd) {
     throw new AppError('invalid_input', 'windowStart and windowEnd must differ');
   }
-  const windows = searchWindows({
+  const area = searchWindows({
     zone: restaurant.timezone,
     date: request.date,
     serviceWindows: windowsOfSector(restaurant, sector),
     windowStart: request.windowStart === undefined ? undefined : parseLocalTime(request.windowStart)!,
     windowEnd: request.windowEnd === undefined ? undefined : parseLocalTime(request.windowEnd)!,
   });
-  if (!windows) {
+  if (!area) {
     throw new AppError('outside_service_window', `the requested window does not meet service hours on ${request.date}`);
   }
+  const { service, windows } = area;
   if (!windows.every((window) => hasWholeMinuteOffset(restaurant.timezone, window.start))) {
     throw new AppError('invalid_input', `${restaurant.timezone} had no whole-minute UTC offset on ${request.date}`);
   }
-  const { tables, blocks } = await readSectorState(reads, stateCache, sector.id, spanOf(windows), revision);
+  // Blocks of the whole service day: whether a stay is flush depends on what lies just outside the guest's window.
+  const { tables, blocks } = await readSectorState(reads, stateCache, sector.id, spanOf(service), revision);
   const candidates = discoverSeatings({
     zone: restaurant.timezone,
     windows,
+    service,
+    prefer: startPreferenceOf(request),
     partySize: request.partySize,
     durationMinutes,
     tables,

@@ -35,22 +35,33 @@ export function startsInsideGaps(starts: readonly Instant[], gaps: readonly Inte
   return set;
 }
 
+/** How each start sits in the free gap that holds its stay; see `fitInGaps`. */
+export interface GapFit {
+  /** Idle time the gap keeps around the stay (gap length − duration); NaN where the stay does not fit. */
+  slack: Float64Array;
+  /** 1 where the stay is flush with an end of its gap: it starts as something ends, or ends as something starts. */
+  flush: Uint8Array;
+}
+
 /**
- * For each start inside a gap: the idle time the gap keeps around the stay
- * (gap length − duration). Small is snug: the stay fills its gap, leaving long
- * gaps elsewhere whole for parties that need them.
+ * Flush stays are what keep a table's day packable: the time left beside them stays
+ * in one piece instead of being cut into slivers too short for any later party.
+ * Slack breaks ties the same way: a snug gap is used before a long one is broken up.
  */
-export function gapSlack(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): Float64Array {
+export function fitInGaps(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): GapFit {
   const slack = new Float64Array(starts.length).fill(Number.NaN);
+  const flush = new Uint8Array(starts.length);
   let g = 0;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i]!;
     while (g < gaps.length && gaps[g]!.end < start + durationMs) g++;
     if (g === gaps.length) break;
     const gap = gaps[g]!;
-    if (gap.start <= start) slack[i] = gap.end - gap.start - durationMs;
+    if (gap.start > start) continue;
+    slack[i] = gap.end - gap.start - durationMs;
+    if (gap.start === start || gap.end === start + durationMs) flush[i] = 1;
   }
-  return slack;
+  return { slack, flush };
 }
 
 export function intersectInto(target: StartSet, a: StartSet, b: StartSet): boolean {

@@ -1,5 +1,5 @@
 import { emptyStartSet, intersectInto, isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
-import { compareIds, compareSeatings } from './candidateOrder.js';
+import { compareIds, compareSeatings, type StartPreference } from './candidateOrder.js';
 
 export interface SearchTable {
   id: string;
@@ -7,8 +7,10 @@ export interface SearchTable {
   maxSize: number;
   /** Starts at which this table is free for the whole stay. */
   free: StartSet;
-  /** Per start: idle time its free gap keeps around the stay (see `gapSlack`). */
+  /** Per start: idle time its free gap keeps around the stay (see `fitInGaps`). */
   slack: Float64Array;
+  /** Per start: 1 when the stay is flush with an end of its free gap. */
+  flush: Uint8Array;
 }
 
 export interface FoundSeating {
@@ -16,6 +18,7 @@ export interface FoundSeating {
   minSize: number;
   maxSize: number;
   waste: number;
+  flush: number;
   slack: number;
   startIndex: number;
   start: number;
@@ -25,6 +28,7 @@ export interface SearchOptions {
   partySize: number;
   limit: number;
   starts: readonly number[];
+  prefer: StartPreference;
   /** Nodes the search may still visit once it holds a first answer; keeps large sectors in milliseconds. */
   nodeBudget?: number;
 }
@@ -42,7 +46,7 @@ const DEFAULT_NODE_BUDGET = 20_000;
  * are cut, and after a first answer at most `nodeBudget` more nodes are visited.
  */
 export function searchSeatings(tables: readonly SearchTable[], options: SearchOptions): FoundSeating[] {
-  const { partySize, limit, starts } = options;
+  const { partySize, limit, starts, prefer } = options;
   const budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
   const sorted = [...tables]
     .filter((table) => table.minSize <= partySize && !isEmptySet(table.free))
@@ -61,9 +65,9 @@ export function searchSeatings(tables: readonly SearchTable[], options: SearchOp
   const exhausted = (): boolean => best.length > 0 && nodesAfterFirst > budget;
 
   const offer = (seating: FoundSeating): boolean => {
-    if (best.length === limit && compareSeatings(seating, best[best.length - 1]!) >= 0) return false;
+    if (best.length === limit && compareSeatings(seating, best[best.length - 1]!, prefer) >= 0) return false;
     let at = best.length;
-    while (at > 0 && compareSeatings(seating, best[at - 1]!) < 0) at--;
+    while (at > 0 && compareSeatings(seating, best[at - 1]!, prefer) < 0) at--;
     best.splice(at, 0, seating);
     if (best.length > limit) best.pop();
     return true;
@@ -84,9 +88,14 @@ export function searchSeatings(tables: readonly SearchTable[], options: SearchOp
       if (worst && (worst.tableIds.length < k || worst.waste < waste)) return;
       for (const index of membersOf(common)) {
         let slack = 0;
-        for (const table of chosen) slack += table.slack[index]!;
-        // Starts ascend and come before slack in the order: once one is refused, every later one would be.
-        if (!offer({ tableIds, minSize: sumMin, maxSize: sumMax, waste, slack, startIndex: index, start: starts[index]! })) break;
+        let flush = 0;
+        for (const table of chosen) {
+          slack += table.slack[index]!;
+          flush += table.flush[index]!;
+        }
+        const seating = { tableIds, minSize: sumMin, maxSize: sumMax, waste, flush, slack, startIndex: index, start: starts[index]! };
+        // Starts ascend: once a start is refused, so is every later one — under `flush`, once it was flush on every table.
+        if (!offer(seating) && (prefer === 'earliest' || flush === k)) break;
       }
       return;
     }

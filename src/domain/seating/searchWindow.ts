@@ -11,11 +11,15 @@ export interface SearchWindowRequest {
   windowEnd?: MinuteOfDay | undefined;
 }
 
-/**
- * Where a booking for that date may lie: each service window clipped to the
- * requested window. `null` means the request misses service hours altogether.
- */
-export function searchWindows(request: SearchWindowRequest): Interval[] | null {
+export interface SearchWindows {
+  /** The day's service windows as instants, sorted. */
+  service: Interval[];
+  /** Where a booking may lie: each service window clipped to the requested window. */
+  windows: Interval[];
+}
+
+/** Service hours of the date and the part of them the guest asked for; `null` when the request misses service altogether. */
+export function searchWindows(request: SearchWindowRequest): SearchWindows | null {
   const service = resolveServiceWindows(request.zone, request.date, request.serviceWindows);
   const requested = resolveRequestedWindow(
     request.zone,
@@ -25,7 +29,7 @@ export function searchWindows(request: SearchWindowRequest): Interval[] | null {
     request.windowEnd,
   );
   const clipped = clipToRequest(service, requested);
-  return clipped.length > 0 ? clipped : null;
+  return clipped.length > 0 ? { service, windows: clipped } : null;
 }
 
 /** The span that holds every interval (windows sorted or not): what availability must read blocks for. */
