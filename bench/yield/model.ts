@@ -51,6 +51,8 @@ export interface Booking extends Seating {
 /** What a strategy sees: the request, the layout and the bookings standing now. */
 export interface SeatingQuestion {
   zone: string;
+  /** The day's service windows as instants. */
+  service: readonly Interval[];
   tables: readonly TableCapacity[];
   request: Request;
   bookings: readonly Booking[];

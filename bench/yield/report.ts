@@ -38,6 +38,10 @@ export interface ReportLine {
 
 export interface LayoutBound {
   layout: string;
+  /** Requests that do not cancel: what "seated" divides by. */
+  keepers: number;
+  /** Σ over days of the LP bounds (`seatedCountBound`). */
+  count: number;
   seatMinutes: number;
 }
 
@@ -47,8 +51,9 @@ const COLUMNS: Column[] = [
   { header: 'requests', align: 'right' },
   { header: 'accepted', align: 'right' },
   { header: 'seated', align: 'right' },
+  { header: 'of bound', align: 'right' },
   { header: 'seat-h', align: 'right' },
-  { header: '% of bound', align: 'right' },
+  { header: 'of bound', align: 'right' },
   { header: 'on combos', align: 'right' },
   { header: 'waste/bkg', align: 'right' },
   { header: 'violations', align: 'right' },
@@ -67,6 +72,7 @@ export function renderReport(lines: readonly ReportLine[], bounds: readonly Layo
         String(tally.requests),
         online ? pct(tally.accepted, tally.requests) : '—',
         pct(tally.bookings, tally.keepers),
+        pct(tally.bookings, bound.count),
         (tally.seatMinutes / 60).toFixed(1),
         pct(tally.seatMinutes, bound.seatMinutes),
         pct(tally.combos, tally.bookings),
@@ -74,7 +80,19 @@ export function renderReport(lines: readonly ReportLine[], bounds: readonly Layo
         String(tally.violations),
       ]);
     }
-    rows.push([bound.layout, 'upper bound (seat-minutes)', '', '', '', (bound.seatMinutes / 60).toFixed(1), '100.0%', '', '', '']);
+    rows.push([
+      bound.layout,
+      'upper bound (LP, hindsight)',
+      '',
+      '',
+      pct(bound.count, bound.keepers),
+      '100.0%',
+      (bound.seatMinutes / 60).toFixed(1),
+      '100.0%',
+      '',
+      '',
+      '',
+    ]);
   });
   return renderTable(COLUMNS, rows);
 }

@@ -64,7 +64,7 @@ function makeRequest(layout: Layout, date: string, index: number, random: () => 
   const desiredMinute = Math.min(Math.max(wanted, open), close - durationMinutes);
   const windowStart = Math.max(open, desiredMinute - FLEX_MINUTES);
   const windowEnd = Math.min(close, desiredMinute + durationMinutes + FLEX_MINUTES);
-  const windows = searchWindows({ zone: ZONE, date, serviceWindows: layout.service, windowStart, windowEnd });
+  const windows = searchWindows({ zone: ZONE, date, serviceWindows: layout.service, windowStart, windowEnd })?.windows;
   if (!windows) throw new Error(`request window ${windowStart}–${windowEnd} misses service`);
   return {
     id: `R${String(index + 1).padStart(4, '0')}`,
@@ -79,7 +79,7 @@ function makeRequest(layout: Layout, date: string, index: number, random: () => 
 
 /** One service day: requests arrive in random order; a cancelling guest cancels at a random later point. */
 export function makeDay(layout: Layout, date: string, demand: number, random: () => number): Day {
-  const service = searchWindows({ zone: ZONE, date, serviceWindows: layout.service });
+  const service = searchWindows({ zone: ZONE, date, serviceWindows: layout.service })?.service;
   if (!service || service.length !== layout.service.length) throw new Error(`service windows of ${date} do not resolve`);
   const count = requestsPerDay(layout, demand, random);
   const requests = Array.from({ length: count }, (_, i) => makeRequest(layout, date, i, random));

@@ -47,7 +47,7 @@ export function simulateDay(layout: Layout, day: Day, strategy: Strategy): DayOu
       continue;
     }
     const request = event.request;
-    const ask = () => strategy.choose({ zone: ZONE, tables: layout.tables, request, bookings: standing });
+    const ask = () => strategy.choose({ zone: ZONE, service: day.service, tables: layout.tables, request, bookings: standing });
     let seating = ask();
     if (!seating && strategy.repack) {
       const moves = strategy.repack({ tables: layout.tables, bookings: standing, service: day.service });
@@ -84,17 +84,19 @@ function applyMoves(layout: Layout, day: Day, standing: Booking[], moves: readon
 
 /**
  * Offline greedy with hindsight: knows the whole day, drops the requests that
- * will cancel, and books the rest largest first (party × duration, then id)
- * with the WokiBrain choice. A heuristic, not a bound.
+ * will cancel, and books the rest by seat-minutes (party × duration, then id) with
+ * the WokiBrain choice — smallest first to seat the most requests, largest first
+ * to hold the most seat-hours. A heuristic, not a bound.
  */
-export function offlineGreedyDay(layout: Layout, day: Day): DayOutcome {
+export function offlineGreedyDay(layout: Layout, day: Day, first: 'smallest' | 'largest'): DayOutcome {
   const standing: Booking[] = [];
   const violations: string[] = [];
+  const sign = first === 'smallest' ? 1 : -1;
   const order = day.requests
     .filter((r) => !r.cancels)
-    .sort((a, b) => b.partySize * b.durationMinutes - a.partySize * a.durationMinutes || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => sign * (a.partySize * a.durationMinutes - b.partySize * b.durationMinutes) || (a.id < b.id ? -1 : 1));
   for (const request of order) {
-    const seating = wokiBrainSeating({ zone: ZONE, tables: layout.tables, request, bookings: standing });
+    const seating = wokiBrainSeating({ zone: ZONE, service: day.service, tables: layout.tables, request, bookings: standing });
     if (seating) book(layout, day, request, seating, standing, violations);
   }
   return close(layout, day, standing, standing.length, violations);
