@@ -706,6 +706,37 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           await target.close();
         }
       });
+
+      it('refuses, whole, an import that would double-book a table or rewind the log', async ({ skip }) => {
+        skip(!hasMaintenance(store), `${name} has no maintenance methods`);
+        const target = await open();
+        try {
+          const log = await maintained().readAll(0, 1_000_000);
+          const copy = target.store as ConformanceStore & EventLogMaintenance;
+          await copy.importEvents(log);
+          const last = log.at(-1)!.position;
+          const [t1] = world.tableIds as [string];
+          const asStored = (pending: PendingEvent, position: number): StoredEvent => ({
+            position,
+            stream: pending.stream,
+            version: 1,
+            type: pending.event.type,
+            data: pending.event.data,
+            metadata: META,
+            recordedAt: RECORDED_AT,
+          });
+          // A booking that fits, then one over a live booking on T1, in one import: neither may land.
+          const fits = asStored(confirmation(bookingIn(world, [t1], at(240), at(255))), last + 1);
+          const clashes = asStored(confirmation(bookingIn(world, [t1], at(60), at(75))), last + 2);
+          await expect(copy.importEvents([fits, clashes])).rejects.toThrow();
+          expect(await copy.readAll(0, 1_000_000)).toEqual(log);
+          expect(await snapshot(copy)).toEqual(await snapshot(store));
+          await expect(copy.importEvents([{ ...fits, position: last }])).rejects.toThrow(/position/);
+          expect(await copy.readAll(last - 1, 10)).toEqual(log.slice(-1));
+        } finally {
+          await target.close();
+        }
+      });
     });
   });
 }

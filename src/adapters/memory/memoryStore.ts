@@ -55,13 +55,13 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
 
   async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
     this.checkVersions(pending);
-    this.checkSeats(pending);
+    this.checkSeats(pending.map((entry) => entry.event));
     const stored: StoredEvent[] = [];
     for (const { stream, event } of pending) {
       const version = (this.versions.get(stream) ?? 0) + 1;
       this.versions.set(stream, version);
       const entry: StoredEvent = {
-        position: this.log.length + 1,
+        position: (this.log.at(-1)?.position ?? 0) + 1,
         stream,
         version,
         type: event.type,
@@ -80,7 +80,16 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
     return this.log.filter((entry) => entry.position > afterPosition).slice(0, limit).map((entry) => structuredClone(entry));
   }
 
+  /** Like the databases: all or nothing, positions only forward, seats judged as the batch leaves them. */
   async importEvents(events: readonly StoredEvent[]): Promise<void> {
+    let previous = this.log.at(-1)?.position ?? 0;
+    for (const { position } of events) {
+      if (!Number.isSafeInteger(position) || position <= previous) {
+        throw new Error(`cannot import event at position ${position}: the log already reaches ${previous}`);
+      }
+      previous = position;
+    }
+    this.checkSeats(events.map(({ type, data }) => ({ type, data }) as DomainEvent));
     for (const event of events) {
       const entry = structuredClone(event);
       this.log.push(entry);
@@ -124,10 +133,10 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
    * Like a deferred constraint it judges the seats as the whole append leaves them:
    * a cancel in the same append frees seats, and repack may swap tables.
    */
-  private checkSeats(pending: readonly PendingEvent[]): void {
+  private checkSeats(events: readonly DomainEvent[]): void {
     const changed = new Map<string, SeatClaim | null>();
     const states = new Map<string, Booking | Blackout | null>();
-    for (const { event } of pending) {
+    for (const event of events) {
       const change = this.seatChange(event, states);
       if (change) changed.set(change.holder, change.claim);
     }
