@@ -20,10 +20,7 @@ export default tseslint.config(
     // The pure core must not reach outwards: no I/O, no clock, no randomness.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['**/application/**', '**/adapters/**', 'node:*', 'fastify', 'pino'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: ['**/application/**', '**/adapters/**', 'node:*', 'fastify', 'pino'] }],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'The domain takes time as input.' },

@@ -38,8 +38,19 @@ export async function loadCreates(server: RunningServer, seconds: number, connec
   const requests = [];
   for (let d = 1; d <= DATES; d++) {
     for (let s = 0; s < SECTORS; s++) {
-      const body = { restaurantId: 'RW', sectorId: `SW${s}`, partySize: 2, durationMinutes: 30, date: `2026-04-${String(d).padStart(2, '0')}` };
-      requests.push({ method: 'POST' as const, path: '/api/v1/woki/bookings', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const body = {
+        restaurantId: 'RW',
+        sectorId: `SW${s}`,
+        partySize: 2,
+        durationMinutes: 30,
+        date: `2026-04-${String(d).padStart(2, '0')}`,
+      };
+      requests.push({
+        method: 'POST' as const,
+        path: '/api/v1/woki/bookings',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     }
   }
   const result = await autocannon({ url: server.baseUrl, connections, duration: seconds, requests });

@@ -58,8 +58,7 @@ const connections = Number(flags.connections);
 const store = flags.store === 'memory' ? 'memory' : 'sqlite';
 const writeCount = flags.quick ? 1_000 : 4_000;
 
-const selected = (c: BenchCase) =>
-  flags.filter === undefined || `${scaleLabel(c.scale)} ${caseLabel(c)}`.includes(flags.filter);
+const selected = (c: BenchCase) => flags.filter === undefined || `${scaleLabel(c.scale)} ${caseLabel(c)}`.includes(flags.filter);
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
@@ -105,7 +104,8 @@ function httpRow(c: BenchCase, r: LoadResult, cache: string): string[] {
 }
 
 function durableRow(r: WriteRow): string[] {
-  const target = r.store === 'SQLite' && r.shape.includes('sectors') ? `≥ ${TARGET.sqliteWritesPerSecond.toLocaleString('en-US')} bookings/s` : '—';
+  const target =
+    r.store === 'SQLite' && r.shape.includes('sectors') ? `≥ ${TARGET.sqliteWritesPerSecond.toLocaleString('en-US')} bookings/s` : '—';
   const result = target === '—' ? '—' : r.perSecond >= TARGET.sqliteWritesPerSecond ? 'pass' : 'MISS';
   return [
     `durable, ${r.store}`,

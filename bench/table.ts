@@ -10,9 +10,7 @@ export type Row = readonly string[] | null;
 
 /** Plain-text table with aligned columns, as a list of lines. */
 export function renderTable(columns: readonly Column[], rows: readonly Row[]): string[] {
-  const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...rows.map((row) => (row ? (row[i] ?? '').length : 0))),
-  );
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row ? (row[i] ?? '').length : 0))));
   const line = (cells: readonly string[], headers = false) =>
     cells
       .map((cell, i) => {

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 const zones = (process.env.TEST_ZONES ?? 'UTC,Asia/Tokyo,America/Argentina/Buenos_Aires').split(',');
 const extra = process.argv.slice(2);
 // Server processes are tested on their own, after the in-process levels, so that they never compete for the CPU.
-const stages = extra.length > 0 ? [extra] : [['--project', 'unit', '--project', 'int', '--project', 'e2e'], ['--project', 'process']];
+const stages =
+  extra.length > 0
+    ? [extra]
+    : [
+        ['--project', 'unit', '--project', 'int', '--project', 'e2e'],
+        ['--project', 'process'],
+      ];
 
 const reports = mkdtempSync(join(tmpdir(), 'wokibrain-tests-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -58,9 +58,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'restore': {
       if (!file) throw new Error('restore needs a file name');
-      const count = await withStore((store) =>
-        importLog(store, createInterface({ input: createReadStream(file), crlfDelay: Infinity })),
-      );
+      const count = await withStore((store) => importLog(store, createInterface({ input: createReadStream(file), crlfDelay: Infinity })));
       console.log(`restored ${count} events from ${file}`);
       return;
     }

@@ -12,13 +12,7 @@ const MINUTE_MS = 60_000;
  * strategies: grid, length, one service window, the requested window, tables
  * that exist, Σmin ≤ party ≤ Σmax, and no overlap on any table.
  */
-export function violationsOf(
-  layout: Layout,
-  day: Day,
-  request: Request,
-  seating: Seating,
-  standing: readonly Booking[],
-): string[] {
+export function violationsOf(layout: Layout, day: Day, request: Request, seating: Seating, standing: readonly Booking[]): string[] {
   const found: string[] = [];
   const where = `${layout.name} ${day.date} ${request.id}`;
   const { start, end, tableIds } = seating;

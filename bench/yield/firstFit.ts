@@ -71,7 +71,13 @@ export function firstFitSeating(question: SeatingQuestion): Seating | null {
         if (!intersectInto(next, common, table.free)) continue;
       }
       chosen.push(table);
-      const found = nextMax >= partySize ? seat(chosen.map((t) => t.id), next) : scan(i + 1, nextMin, nextMax, next);
+      const found =
+        nextMax >= partySize
+          ? seat(
+              chosen.map((t) => t.id),
+              next,
+            )
+          : scan(i + 1, nextMin, nextMax, next);
       chosen.pop();
       if (found) return found;
     }

@@ -36,12 +36,29 @@ export const LAYOUTS: readonly Layout[] = [
   { name: 'demo S1 (5 tables)', tables: demo, service: SERVICE },
   {
     name: 'bistro (20 tables)',
-    tables: mixedRoom('B', [[6, 1, 2], [10, 2, 4], [4, 4, 6]], 2020),
+    tables: mixedRoom(
+      'B',
+      [
+        [6, 1, 2],
+        [10, 2, 4],
+        [4, 4, 6],
+      ],
+      2020,
+    ),
     service: SERVICE,
   },
   {
     name: 'hall (40 tables)',
-    tables: mixedRoom('H', [[10, 1, 2], [16, 2, 4], [8, 4, 6], [6, 6, 8]], 4040),
+    tables: mixedRoom(
+      'H',
+      [
+        [10, 1, 2],
+        [16, 2, 4],
+        [8, 4, 6],
+        [6, 6, 8],
+      ],
+      4040,
+    ),
     service: SERVICE,
   },
 ];

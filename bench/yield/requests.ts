@@ -6,7 +6,18 @@ import type { Day, DayEvent, Layout, Request } from './model.js';
 
 /** Party sizes and weights: mostly 2–4, a tail up to 12 (mean ≈ 3.5). */
 const PARTY_MIX: readonly (readonly [number, number])[] = [
-  [1, 3], [2, 34], [3, 16], [4, 24], [5, 6], [6, 7], [7, 3], [8, 3], [9, 1.2], [10, 1.2], [11, 0.8], [12, 0.8],
+  [1, 3],
+  [2, 34],
+  [3, 16],
+  [4, 24],
+  [5, 6],
+  [6, 7],
+  [7, 3],
+  [8, 3],
+  [9, 1.2],
+  [10, 1.2],
+  [11, 0.8],
+  [12, 0.8],
 ];
 
 /** Lunch takes this share of the requests; each service has a normal peak of desired starts. */

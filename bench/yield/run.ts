@@ -65,8 +65,10 @@ LAYOUTS.forEach((layout, layoutIndex) => {
       rescuedByLayout.set(layout.name, (rescuedByLayout.get(layout.name) ?? 0) + outcome.rescued);
       problems.push(...outcome.violations);
       const held = outcome.standing.reduce((sum, b) => sum + (b.partySize * (b.end - b.start)) / 60_000, 0);
-      if (held > dayBound.seatMinutes) problems.push(`${layout.name} ${date}: ${name} holds ${held} seat-min, above the bound ${dayBound.seatMinutes}`);
-      if (outcome.standing.length > dayBound.count) problems.push(`${layout.name} ${date}: ${name} seats ${outcome.standing.length}, above the bound ${dayBound.count}`);
+      if (held > dayBound.seatMinutes)
+        problems.push(`${layout.name} ${date}: ${name} holds ${held} seat-min, above the bound ${dayBound.seatMinutes}`);
+      if (outcome.standing.length > dayBound.count)
+        problems.push(`${layout.name} ${date}: ${name} seats ${outcome.standing.length}, above the bound ${dayBound.count}`);
     }
   }
   lines.push(...tallies.values());

@@ -27,10 +27,7 @@ function book(layout: Layout, day: Day, request: Request, seating: Seating, stan
 function close(layout: Layout, day: Day, standing: Booking[], accepted: number, violations: string[]): DayOutcome {
   violations.push(...dayOverlaps(layout, day, standing));
   const maxOf = new Map(layout.tables.map((t) => [t.id, t.maxSize]));
-  const waste = standing.reduce(
-    (sum, b) => sum + b.tableIds.reduce((seats, id) => seats + (maxOf.get(id) ?? 0), 0) - b.partySize,
-    0,
-  );
+  const waste = standing.reduce((sum, b) => sum + b.tableIds.reduce((seats, id) => seats + (maxOf.get(id) ?? 0), 0) - b.partySize, 0);
   const keepers = day.requests.filter((r) => !r.cancels).length;
   return { requests: day.requests.length, accepted, keepers, standing, waste, violations, rescued: 0 };
 }

@@ -71,12 +71,7 @@ export async function runIdempotently(
   }
 }
 
-async function completeClaim(
-  deps: Dependencies,
-  scope: string,
-  key: string,
-  work: () => Promise<StoredResponse>,
-): Promise<StoredResponse> {
+async function completeClaim(deps: Dependencies, scope: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
   let response: StoredResponse;
   try {
     response = await work();

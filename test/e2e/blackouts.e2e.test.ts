@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_SECRET, DEMO, expectError, qs, startServer, type BookingBody, type DiscoverBody, type TestServer } from '../support/server.js';
+import {
+  ADMIN_SECRET,
+  DEMO,
+  expectError,
+  qs,
+  startServer,
+  type BookingBody,
+  type DiscoverBody,
+  type TestServer,
+} from '../support/server.js';
 
 const admin = { 'x-admin-secret': ADMIN_SECRET };
 
@@ -31,7 +40,14 @@ describe('blackouts', () => {
 
   it('takes chosen tables out of discover, and gives them back when lifted', async () => {
     expect(await tablesAt('12:00', '13:00')).toContain('T1');
-    const placed = await place({ id: 'X1', ...DEMO, tableIds: ['T1', 'T5'], start: '2025-10-22T12:00:00-03:00', end: '2025-10-22T14:00:00-03:00', reason: 'repairs' });
+    const placed = await place({
+      id: 'X1',
+      ...DEMO,
+      tableIds: ['T1', 'T5'],
+      start: '2025-10-22T12:00:00-03:00',
+      end: '2025-10-22T14:00:00-03:00',
+      reason: 'repairs',
+    });
     expect(placed.status, placed.text).toBe(201);
     expect(placed.body).toMatchObject({ tableIds: ['T1', 'T5'], wholeSector: false, status: 'ACTIVE', start: '2025-10-22T12:00:00-03:00' });
     expect(await tablesAt('12:00', '13:00')).not.toContain('T1');
@@ -47,7 +63,13 @@ describe('blackouts', () => {
   });
 
   it('refuses a blackout over bookings with 409 listing them, unless asked to cancel them', async () => {
-    const booked = await ctx.post<BookingBody>('/api/v1/woki/bookings', { ...DEMO, partySize: 6, durationMinutes: 60, windowStart: '13:00', windowEnd: '14:00' });
+    const booked = await ctx.post<BookingBody>('/api/v1/woki/bookings', {
+      ...DEMO,
+      partySize: 6,
+      durationMinutes: 60,
+      windowStart: '13:00',
+      windowEnd: '14:00',
+    });
     expect(booked.body.tableIds).toEqual(['T4']);
     const window = { start: '2025-10-22T12:30:00-03:00', end: '2025-10-22T15:00:00-03:00' };
     const refused = await place({ id: 'X2', ...DEMO, tableIds: ['T4'], ...window });
@@ -77,13 +99,40 @@ describe('blackouts', () => {
   });
 
   it('refuses one blackout over another, unknown tables and bad bounds', async () => {
-    const first = await place({ id: 'X4', ...DEMO, tableIds: ['T3'], start: '2025-10-22T15:00:00-03:00', end: '2025-10-22T16:00:00-03:00' });
+    const first = await place({
+      id: 'X4',
+      ...DEMO,
+      tableIds: ['T3'],
+      start: '2025-10-22T15:00:00-03:00',
+      end: '2025-10-22T16:00:00-03:00',
+    });
     expect(first.status).toBe(201);
-    const second = await place({ id: 'X5', ...DEMO, tableIds: ['T3'], start: '2025-10-22T15:30:00-03:00', end: '2025-10-22T16:30:00-03:00', cancelConflicting: true });
+    const second = await place({
+      id: 'X5',
+      ...DEMO,
+      tableIds: ['T3'],
+      start: '2025-10-22T15:30:00-03:00',
+      end: '2025-10-22T16:30:00-03:00',
+      cancelConflicting: true,
+    });
     expectError(second, 409, 'seats_taken');
     expect((second.body as unknown as { blackouts: string[] }).blackouts).toEqual(['X4']);
-    expectError(await place({ id: 'X6', ...DEMO, tableIds: ['NOPE'], start: '2025-10-22T15:00:00-03:00', end: '2025-10-22T16:00:00-03:00' }), 404, 'not_found');
-    expectError(await place({ id: 'X7', ...DEMO, start: '2025-10-22T16:00:00-03:00', end: '2025-10-22T15:00:00-03:00' }), 400, 'invalid_input');
-    expectError(await ctx.request('POST', '/api/v1/woki/blackouts', { body: { id: 'X8', ...DEMO, start: '2025-10-22T15:00:00-03:00', end: '2025-10-22T16:00:00-03:00' } }), 401, 'unauthorized');
+    expectError(
+      await place({ id: 'X6', ...DEMO, tableIds: ['NOPE'], start: '2025-10-22T15:00:00-03:00', end: '2025-10-22T16:00:00-03:00' }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await place({ id: 'X7', ...DEMO, start: '2025-10-22T16:00:00-03:00', end: '2025-10-22T15:00:00-03:00' }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await ctx.request('POST', '/api/v1/woki/blackouts', {
+        body: { id: 'X8', ...DEMO, start: '2025-10-22T15:00:00-03:00', end: '2025-10-22T16:00:00-03:00' },
+      }),
+      401,
+      'unauthorized',
+    );
   });
 });

@@ -155,11 +155,7 @@ describe('challenge cases on the demo data (R1/S1, 2025-10-22)', () => {
   it('a requested window outside service hours: 422 outside_service_window, for discover and create', async () => {
     const between = { windowStart: '16:00', windowEnd: '20:00' };
     expectError(await discover(ctx, { ...DEMO, partySize: 2, duration: 60, ...between }), 422, 'outside_service_window');
-    expectError(
-      await createBooking(ctx, { ...DEMO, partySize: 2, durationMinutes: 60, ...between }),
-      422,
-      'outside_service_window',
-    );
+    expectError(await createBooking(ctx, { ...DEMO, partySize: 2, durationMinutes: 60, ...between }), 422, 'outside_service_window');
     const morning = { windowStart: '08:00', windowEnd: '11:00' };
     expectError(await discover(ctx, { ...DEMO, partySize: 2, duration: 60, ...morning }), 422, 'outside_service_window');
     // After closing (23:45) and before midnight.

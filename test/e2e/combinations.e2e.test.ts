@@ -1,13 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createBooking,
-  DEMO,
-  discover,
-  expectError,
-  setupRestaurant,
-  startServer,
-  type TestServer,
-} from '../support/server.js';
+import { createBooking, DEMO, discover, expectError, setupRestaurant, startServer, type TestServer } from '../support/server.js';
 
 describe('combinations: free time is the intersection of the tables’ gaps', () => {
   let ctx: TestServer;

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBooking,
-  discover,
-  elapsedMinutes,
-  setupRestaurant,
-  startServer,
-  wallClock,
-  type TestServer,
-} from '../support/server.js';
+import { createBooking, discover, elapsedMinutes, setupRestaurant, startServer, wallClock, type TestServer } from '../support/server.js';
 
 /**
  * One table for two, so that with limit 100 discover lists every start of the day in
@@ -15,7 +7,13 @@ import {
  */
 const oneTable = (restaurantId: string) => [{ id: `${restaurantId}-X`, minSize: 2, maxSize: 2 }];
 
-async function allStarts(ctx: TestServer, restaurantId: string, date: string, duration = 60, extra: { windowStart?: string; windowEnd?: string } = {}) {
+async function allStarts(
+  ctx: TestServer,
+  restaurantId: string,
+  date: string,
+  duration = 60,
+  extra: { windowStart?: string; windowEnd?: string } = {},
+) {
   const found = await discover(ctx, { restaurantId, sectorId: `${restaurantId}-S`, date, partySize: 2, duration, limit: 100, ...extra });
   expect(found.status, found.text).toBe(200);
   for (const candidate of found.body.candidates) {

@@ -27,7 +27,12 @@ describe('stay length by party size', () => {
     expect(restaurant.status, restaurant.text).toBe(201);
     expect((restaurant.body as { durationRules: unknown }).durationRules).toEqual(RULES);
     expect((await ctx.admin('/api/v1/admin/sectors', { id: 'SD', restaurantId: 'RD', name: 'Hall' })).status).toBe(201);
-    for (const [id, minSize, maxSize] of [['A', 1, 2], ['B', 2, 4], ['C', 4, 8], ['D', 6, 12]] as const) {
+    for (const [id, minSize, maxSize] of [
+      ['A', 1, 2],
+      ['B', 2, 4],
+      ['C', 4, 8],
+      ['D', 6, 12],
+    ] as const) {
       expect((await ctx.admin('/api/v1/admin/tables', { id, sectorId: 'SD', minSize, maxSize })).status).toBe(201);
     }
   });
@@ -44,7 +49,9 @@ describe('stay length by party size', () => {
     [7, 120],
     [11, 150],
   ])('discover and create agree on %i guests staying %i minutes when no duration is given', async (partySize, minutes) => {
-    const discovered = await ctx.get<DiscoverBody>(`/api/v1/woki/discover${qs({ ...WHERE, partySize, windowStart: '20:00', windowEnd: '23:00' })}`);
+    const discovered = await ctx.get<DiscoverBody>(
+      `/api/v1/woki/discover${qs({ ...WHERE, partySize, windowStart: '20:00', windowEnd: '23:00' })}`,
+    );
     expect(discovered.status, discovered.text).toBe(200);
     expect(discovered.body.durationMinutes).toBe(minutes);
     const top = discovered.body.candidates[0]!;
@@ -61,7 +68,9 @@ describe('stay length by party size', () => {
   });
 
   it('lets an explicit duration win over the rules', async () => {
-    const discovered = await ctx.get<DiscoverBody>(`/api/v1/woki/discover${qs({ ...WHERE, partySize: 2, duration: 45, windowStart: '12:00', windowEnd: '14:00' })}`);
+    const discovered = await ctx.get<DiscoverBody>(
+      `/api/v1/woki/discover${qs({ ...WHERE, partySize: 2, duration: 45, windowStart: '12:00', windowEnd: '14:00' })}`,
+    );
     expect(discovered.body.durationMinutes).toBe(45);
   });
 
@@ -72,9 +81,27 @@ describe('stay length by party size', () => {
 
   it('refuses rules off the grid or with a repeated upTo', async () => {
     const base = { name: 'Bad', timezone: 'Europe/Madrid' };
-    expectError(await ctx.admin('/api/v1/admin/restaurants', { ...base, id: 'BAD1', durationRules: { rules: [{ upTo: 2, minutes: 70 }], otherwise: 90 } }), 400, 'invalid_input');
     expectError(
-      await ctx.admin('/api/v1/admin/restaurants', { ...base, id: 'BAD2', durationRules: { rules: [{ upTo: 2, minutes: 60 }, { upTo: 2, minutes: 90 }], otherwise: 90 } }),
+      await ctx.admin('/api/v1/admin/restaurants', {
+        ...base,
+        id: 'BAD1',
+        durationRules: { rules: [{ upTo: 2, minutes: 70 }], otherwise: 90 },
+      }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await ctx.admin('/api/v1/admin/restaurants', {
+        ...base,
+        id: 'BAD2',
+        durationRules: {
+          rules: [
+            { upTo: 2, minutes: 60 },
+            { upTo: 2, minutes: 90 },
+          ],
+          otherwise: 90,
+        },
+      }),
       400,
       'invalid_input',
     );

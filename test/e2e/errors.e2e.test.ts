@@ -178,11 +178,7 @@ describe('401 / 403 on admin endpoints', () => {
       expectError(await ctx.request(method, prefix + path, { body }), 401, 'unauthorized');
       expectError(await ctx.request(method, prefix + path, { body, headers: { 'x-admin-secret': '' } }), 401, 'unauthorized');
       expectError(await ctx.request(method, prefix + path, { body, headers: { 'x-admin-secret': 'wrong' } }), 403, 'forbidden');
-      expectError(
-        await ctx.request(method, prefix + path, { body, headers: { 'x-admin-secret': `${ADMIN_SECRET}x` } }),
-        403,
-        'forbidden',
-      );
+      expectError(await ctx.request(method, prefix + path, { body, headers: { 'x-admin-secret': `${ADMIN_SECRET}x` } }), 403, 'forbidden');
     });
   }
 
@@ -201,7 +197,11 @@ describe('DELETE /woki/bookings/:id', () => {
     const request = { ...DEMO, partySize: 18, durationMinutes: 60, windowStart: '12:00', windowEnd: '13:00' };
     const booked = await createBooking(ctx, request);
     expect(booked.status).toBe(201);
-    expectError(await discover(ctx, { ...DEMO, partySize: 18, duration: 60, windowStart: '12:00', windowEnd: '13:00' }), 409, 'no_capacity');
+    expectError(
+      await discover(ctx, { ...DEMO, partySize: 18, duration: 60, windowStart: '12:00', windowEnd: '13:00' }),
+      409,
+      'no_capacity',
+    );
 
     const cancelled = await ctx.del(`/api/v1/woki/bookings/${booked.body.id}`);
     expect(cancelled.status).toBe(204);
@@ -229,11 +229,14 @@ describe('DELETE /woki/bookings/:id', () => {
 });
 
 describe('operations endpoints', () => {
-  it.each(['/health', '/health/live', '/health/ready', '/metrics', '/openapi.json', '/openapi.yaml', '/docs'])('GET %s is 200', async (path) => {
-    const reply = await ctx.get(path);
-    expect(reply.status).toBe(200);
-    expect(reply.text.length).toBeGreaterThan(0);
-  });
+  it.each(['/health', '/health/live', '/health/ready', '/metrics', '/openapi.json', '/openapi.yaml', '/docs'])(
+    'GET %s is 200',
+    async (path) => {
+      const reply = await ctx.get(path);
+      expect(reply.status).toBe(200);
+      expect(reply.text.length).toBeGreaterThan(0);
+    },
+  );
 
   it('health bodies, metrics and the OpenAPI document carry real content', async () => {
     expect((await ctx.get('/health')).body).toEqual({ status: 'ok' });

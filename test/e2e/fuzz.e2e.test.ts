@@ -76,12 +76,17 @@ function mutate(base: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Recor
  */
 function bodyLike(fields: Record<string, fc.Arbitrary<unknown>>, valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<unknown> {
   const shaped = fc.record(
-    Object.fromEntries(Object.entries(fields).map(([key, good]) => [key, fc.oneof({ weight: 2, arbitrary: good }, { weight: 1, arbitrary: weird })])),
+    Object.fromEntries(
+      Object.entries(fields).map(([key, good]) => [key, fc.oneof({ weight: 2, arbitrary: good }, { weight: 1, arbitrary: weird })]),
+    ),
     { requiredKeys: [] },
   );
   return fc.oneof(
     { weight: 6, arbitrary: mutate(valid) },
-    { weight: 3, arbitrary: fc.tuple(shaped, fc.dictionary(fc.string({ maxLength: 8 }), weird, { maxKeys: 2 })).map(([a, b]) => ({ ...b, ...a })) },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(shaped, fc.dictionary(fc.string({ maxLength: 8 }), weird, { maxKeys: 2 })).map(([a, b]) => ({ ...b, ...a })),
+    },
     { weight: 1, arbitrary: fc.jsonValue() },
     { weight: 1, arbitrary: fc.array(shaped, { maxLength: 3 }) },
   );
@@ -100,17 +105,36 @@ const contentTypes = fc.constantFrom(
   'application/vnd.api+json',
 );
 
-function payload(fields: Record<string, fc.Arbitrary<unknown>>, valid: fc.Arbitrary<Record<string, unknown>> = fc.constant({})): fc.Arbitrary<Payload> {
+function payload(
+  fields: Record<string, fc.Arbitrary<unknown>>,
+  valid: fc.Arbitrary<Record<string, unknown>> = fc.constant({}),
+): fc.Arbitrary<Payload> {
   return fc.oneof(
     { weight: 6, arbitrary: bodyLike(fields, valid).map((value) => ({ kind: 'json' as const, value, contentType: 'application/json' })) },
-    { weight: 1, arbitrary: fc.tuple(bodyLike(fields, valid), contentTypes).map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(bodyLike(fields, valid), contentTypes)
+        .map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })),
+    },
     {
       weight: 2,
       arbitrary: fc
         .tuple(
           fc.oneof(
             fc.string({ maxLength: 200 }),
-            fc.constantFrom('{', '{"partySize":', '[1,2', 'null', '', '""', '{"a":1}{"b":2}', '{"__proto__":{"x":1}}', '\u0000', 'x'.repeat(70_000)),
+            fc.constantFrom(
+              '{',
+              '{"partySize":',
+              '[1,2',
+              'null',
+              '',
+              '""',
+              '{"a":1}{"b":2}',
+              '{"__proto__":{"x":1}}',
+              '\u0000',
+              'x'.repeat(70_000),
+            ),
             fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
           ),
           fc.option(contentTypes, { nil: null }),
@@ -154,13 +178,19 @@ function check(reply: Reply | null, what: string): void {
 /** A query string: a valid one with a few parameters wrong, missing or repeated; random parameters; or raw text. */
 function query(fields: Record<string, fc.Arbitrary<string>>, valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<string> {
   const value = (good: fc.Arbitrary<string>) =>
-    fc.oneof({ weight: 3, arbitrary: good }, { weight: 2, arbitrary: weird.map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) });
+    fc.oneof(
+      { weight: 3, arbitrary: good },
+      { weight: 2, arbitrary: weird.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))) },
+    );
   const asText = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
   const structured = fc
     .tuple(
       fc.oneof(
         { weight: 2, arbitrary: mutate(valid) },
-        { weight: 1, arbitrary: fc.record(Object.fromEntries(Object.entries(fields).map(([k, good]) => [k, value(good)])), { requiredKeys: [] }) },
+        {
+          weight: 1,
+          arbitrary: fc.record(Object.fromEntries(Object.entries(fields).map(([k, good]) => [k, value(good)])), { requiredKeys: [] }),
+        },
       ),
       fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 10 }), { maxKeys: 2 }),
       fc.boolean(),
@@ -180,7 +210,9 @@ function query(fields: Record<string, fc.Arbitrary<string>>, valid: fc.Arbitrary
 
 const place = fc.constantFrom({ restaurantId: 'R1', sectorId: 'S1' }, { restaurantId: 'RF', sectorId: 'SF' });
 const goodDate = fc.constantFrom('2025-10-22', '2025-11-02', '2025-03-09', '2026-01-01');
-const goodTime = fc.integer({ min: 0, max: 95 }).map((q) => `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`);
+const goodTime = fc
+  .integer({ min: 0, max: 95 })
+  .map((q) => `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`);
 const validDiscover = fc
   .record({
     place,
@@ -204,16 +236,19 @@ const dates = fc.oneof(fc.constantFrom('2025-10-22', '2025-11-02', '2025-03-09')
 const times = fc.oneof(fc.constantFrom('20:00', '00:30', '23:45', '00:00'), plausibleTime);
 const nums = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map(String);
 
-const discoverQuery = query({
-  restaurantId: ids,
-  sectorId: ids,
-  date: dates,
-  partySize: nums(-3, 30),
-  duration: nums(0, 240),
-  windowStart: times,
-  windowEnd: times,
-  limit: nums(-1, 120),
-}, validDiscover);
+const discoverQuery = query(
+  {
+    restaurantId: ids,
+    sectorId: ids,
+    date: dates,
+    partySize: nums(-3, 30),
+    duration: nums(0, 240),
+    windowStart: times,
+    windowEnd: times,
+    limit: nums(-1, 120),
+  },
+  validDiscover,
+);
 const dayQuery = query({ restaurantId: ids, sectorId: ids, date: dates }, validDay);
 
 const createFields = {
@@ -255,9 +290,19 @@ const adminBodies: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
 let serial = 0;
 const fresh = (stem: string) => fc.constant(null).map(() => `${stem}${++serial}`);
 const validAdmin: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
-  '/admin/restaurants': fc.record({ id: fresh('RZ'), name: fc.constant('Fuzz'), timezone: fc.constantFrom('UTC', 'Asia/Tokyo'), windows: fc.constant([{ start: '19:00', end: '01:00' }]) }),
+  '/admin/restaurants': fc.record({
+    id: fresh('RZ'),
+    name: fc.constant('Fuzz'),
+    timezone: fc.constantFrom('UTC', 'Asia/Tokyo'),
+    windows: fc.constant([{ start: '19:00', end: '01:00' }]),
+  }),
   '/admin/sectors': fc.record({ id: fresh('SZ'), restaurantId: fc.constantFrom('R1', 'RF'), name: fc.constant('Fuzz') }),
-  '/admin/tables': fc.record({ id: fresh('TZ'), sectorId: fc.constantFrom('S1', 'SF'), minSize: fc.integer({ min: 1, max: 3 }), maxSize: fc.integer({ min: 3, max: 8 }) }),
+  '/admin/tables': fc.record({
+    id: fresh('TZ'),
+    sectorId: fc.constantFrom('S1', 'SF'),
+    minSize: fc.integer({ min: 1, max: 3 }),
+    maxSize: fc.integer({ min: 3, max: 8 }),
+  }),
   '/admin/seed': fc.constant({}),
 };
 
@@ -274,7 +319,10 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
 
   it('POST /woki/bookings', async () => {
     current = 'POST /woki/bookings';
-    const key = fc.option(fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 250, maxLength: 300 }), fc.constantFrom('k1', 'k2')), { nil: undefined });
+    const key = fc.option(
+      fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 250, maxLength: 300 }), fc.constantFrom('k1', 'k2')),
+      { nil: undefined },
+    );
     await fc.assert(
       fc.asyncProperty(prefix, payload(createFields, validCreate), key, async (p, body, idempotencyKey) => {
         const headers: Record<string, string> = idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey };
@@ -311,8 +359,11 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
   it('DELETE /woki/bookings/:id (never B1: it is the seed booking others rely on)', async () => {
     current = 'DELETE /woki/bookings/:id';
     await fc.assert(
-      fc.asyncProperty(prefix, pathId.filter((id) => id !== 'B1'), fc.option(payload({}), { nil: null }), async (p, id, body) =>
-        check(await send('DELETE', `${p}/woki/bookings/${id}`, body), id),
+      fc.asyncProperty(
+        prefix,
+        pathId.filter((id) => id !== 'B1'),
+        fc.option(payload({}), { nil: null }),
+        async (p, id, body) => check(await send('DELETE', `${p}/woki/bookings/${id}`, body), id),
       ),
       { numRuns: RUNS },
     );
@@ -338,7 +389,12 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
     const b1 = await ctx.get<{ id: string; status: string }>('/api/v1/woki/bookings/B1');
     expect(b1.body).toMatchObject({ id: 'B1', status: 'CONFIRMED' });
     // The runs reached the happy paths as well as the refusals.
-    for (const endpoint of ['GET /woki/discover', 'POST /woki/bookings', 'GET /woki/bookings/day and GET /woki/bookings', 'POST /admin/tables']) {
+    for (const endpoint of [
+      'GET /woki/discover',
+      'POST /woki/bookings',
+      'GET /woki/bookings/day and GET /woki/bookings',
+      'POST /admin/tables',
+    ]) {
       expect([...(seen.get(endpoint) ?? [])].sort(), endpoint).toEqual([2, 4]);
     }
   });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBooking, DEMO, expectError, qs, startServer, type BookingBody, type DayBody, type TestServer } from '../support/server.js';
 
 /** A clock the test moves by hand, so that "as of" instants are exact. */
-const clock = { at: Date.parse('2025-10-01T12:00:00Z'), now() { return this.at; } };
+const clock = {
+  at: Date.parse('2025-10-01T12:00:00Z'),
+  now() {
+    return this.at;
+  },
+};
 
 interface HistoryBody {
   bookingId: string;

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSweeper } from '../../src/adapters/runtime/sweeper.js';
 import { ADMIN_SECRET, expectError, qs, startServer, type BookingBody, type DiscoverBody, type TestServer } from '../support/server.js';
 
-const clock = { at: Date.parse('2025-10-01T12:00:00Z'), now() { return this.at; } };
+const clock = {
+  at: Date.parse('2025-10-01T12:00:00Z'),
+  now() {
+    return this.at;
+  },
+};
 const WHERE = { restaurantId: 'RH', sectorId: 'SH', date: '2025-10-22' };
 const BIG_PARTY = { ...WHERE, partySize: 10, durationMinutes: 120, windowStart: '20:00', windowEnd: '22:00' };
 const admin = { 'x-admin-secret': ADMIN_SECRET };

@@ -89,7 +89,14 @@ describe('insertion-order independence', () => {
 
   it('ties are broken by table ids as strings (P10 sorts before P2)', async () => {
     servers.push(await build(shuffled(TABLES, 5), []));
-    const found = await discover(servers[0]!, { restaurantId: 'RO', sectorId: 'SO', date: '2025-10-22', partySize: 4, duration: 60, limit: 3 });
+    const found = await discover(servers[0]!, {
+      restaurantId: 'RO',
+      sectorId: 'SO',
+      date: '2025-10-22',
+      partySize: 4,
+      duration: 60,
+      limit: 3,
+    });
     expect(found.body.candidates.map((c) => c.tableIds)).toEqual([['P1'], ['P10'], ['P2']]);
   });
 });

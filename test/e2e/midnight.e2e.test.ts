@@ -62,8 +62,16 @@ describe('a service window crossing midnight (20:00–02:00) belongs to the date
     expect(booked.status, booked.text).toBe(201);
 
     // The same small hours are taken now …
-    expectError(await discover(ctx, { ...where, partySize: 2, duration: 60, windowStart: '00:30', windowEnd: '01:30' }), 409, 'no_capacity');
-    expectError(await createBooking(ctx, { ...where, partySize: 2, durationMinutes: 60, windowStart: '00:00', windowEnd: '02:00' }), 409, 'no_capacity');
+    expectError(
+      await discover(ctx, { ...where, partySize: 2, duration: 60, windowStart: '00:30', windowEnd: '01:30' }),
+      409,
+      'no_capacity',
+    );
+    expectError(
+      await createBooking(ctx, { ...where, partySize: 2, durationMinutes: 60, windowStart: '00:00', windowEnd: '02:00' }),
+      409,
+      'no_capacity',
+    );
     // … around them only 00:00–00:30 and 01:30–02:00 remain.
     const left = await discover(ctx, { ...where, partySize: 2, duration: 30, windowStart: '00:00', windowEnd: '02:00', limit: 100 });
     expect(left.body.candidates.map((c) => c.start)).toEqual(['2025-10-23T00:00:00-03:00', '2025-10-23T01:30:00-03:00']);
@@ -129,6 +137,10 @@ describe('a service window ending at 00:00 ends at midnight, not at the start of
   });
 
   it('nothing is offered after midnight', async () => {
-    expectError(await discover(ctx, { ...where, partySize: 2, duration: 30, windowStart: '00:00', windowEnd: '06:00' }), 422, 'outside_service_window');
+    expectError(
+      await discover(ctx, { ...where, partySize: 2, duration: 30, windowStart: '00:00', windowEnd: '06:00' }),
+      422,
+      'outside_service_window',
+    );
   });
 });

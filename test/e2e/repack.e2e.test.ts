@@ -27,12 +27,30 @@ describe('repack', () => {
     });
     expect(restaurant.status).toBe(201);
     expect((await ctx.admin('/api/v1/admin/sectors', { id: 'SP', restaurantId: 'RP', name: 'Hall' })).status).toBe(201);
-    for (const [id, minSize, maxSize] of [['BIG', 2, 8], ['SMALL', 2, 2], ['MID', 2, 4]] as const) {
+    for (const [id, minSize, maxSize] of [
+      ['BIG', 2, 8],
+      ['SMALL', 2, 2],
+      ['MID', 2, 4],
+    ] as const) {
       expect((await ctx.admin('/api/v1/admin/tables', { id, sectorId: 'SP', minSize, maxSize })).status).toBe(201);
     }
     // Placed by hand where the engine would not put them: two guests on the 8-top, four on two tables.
-    await placeBooking(ctx.deps, { ...WHERE, id: 'P2', tableIds: ['BIG'], partySize: 2, start: '2025-10-22T20:00:00-03:00', durationMinutes: 90 });
-    await placeBooking(ctx.deps, { ...WHERE, id: 'P4', tableIds: ['SMALL', 'MID'], partySize: 4, start: '2025-10-22T21:30:00-03:00', durationMinutes: 60 });
+    await placeBooking(ctx.deps, {
+      ...WHERE,
+      id: 'P2',
+      tableIds: ['BIG'],
+      partySize: 2,
+      start: '2025-10-22T20:00:00-03:00',
+      durationMinutes: 90,
+    });
+    await placeBooking(ctx.deps, {
+      ...WHERE,
+      id: 'P4',
+      tableIds: ['SMALL', 'MID'],
+      partySize: 4,
+      start: '2025-10-22T21:30:00-03:00',
+      durationMinutes: 60,
+    });
   });
 
   afterAll(() => ctx.close());
@@ -52,12 +70,16 @@ describe('repack', () => {
   });
 
   it('applies the plan without moving any booking in time, and a second repack finds nothing to do', async () => {
-    const before = (await ctx.get<{ items: BookingBody[] }>(`/api/v1/woki/bookings/day?restaurantId=RP&sectorId=SP&date=2025-10-22`)).body.items;
+    const before = (await ctx.get<{ items: BookingBody[] }>(`/api/v1/woki/bookings/day?restaurantId=RP&sectorId=SP&date=2025-10-22`)).body
+      .items;
     const applied = await repack('date=2025-10-22');
     expect(applied.status, applied.text).toBe(200);
     expect(applied.body).toMatchObject({ dryRun: false, wasteBefore: 8, wasteAfter: 0 });
-    const after = (await ctx.get<{ items: BookingBody[] }>(`/api/v1/woki/bookings/day?restaurantId=RP&sectorId=SP&date=2025-10-22`)).body.items;
-    expect(after.map((b) => [b.id, b.start, b.end, b.durationMinutes])).toEqual(before.map((b) => [b.id, b.start, b.end, b.durationMinutes]));
+    const after = (await ctx.get<{ items: BookingBody[] }>(`/api/v1/woki/bookings/day?restaurantId=RP&sectorId=SP&date=2025-10-22`)).body
+      .items;
+    expect(after.map((b) => [b.id, b.start, b.end, b.durationMinutes])).toEqual(
+      before.map((b) => [b.id, b.start, b.end, b.durationMinutes]),
+    );
     expect(after.map((b) => [b.id, b.tableIds])).toEqual([
       ['P2', ['SMALL']],
       ['P4', ['MID']],
@@ -67,7 +89,13 @@ describe('repack', () => {
     const again = await repack('date=2025-10-22');
     expect(again.body).toMatchObject({ wasteBefore: 0, wasteAfter: 0, moves: [] });
     // The freed 8-top is bookable at once.
-    const big = await ctx.post<BookingBody>('/api/v1/woki/bookings', { ...WHERE, partySize: 8, durationMinutes: 90, windowStart: '20:00', windowEnd: '21:30' });
+    const big = await ctx.post<BookingBody>('/api/v1/woki/bookings', {
+      ...WHERE,
+      partySize: 8,
+      durationMinutes: 90,
+      windowStart: '20:00',
+      windowEnd: '21:30',
+    });
     expect(big.status, big.text).toBe(201);
     expect(big.body.tableIds).toEqual(['BIG']);
   });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSweeper } from '../../src/adapters/runtime/sweeper.js';
 import { ADMIN_SECRET, DEMO, expectError, startServer, type BookingBody, type TestServer } from '../support/server.js';
 
-
 interface EntryBody {
   id: string;
   status: 'WAITING' | 'BOOKED' | 'LEFT';
@@ -20,7 +19,9 @@ describe('waitlist with auto-promotion', () => {
 
   beforeAll(async () => {
     ctx = await startServer({ seed: true });
-    expect((await ctx.admin('/api/v1/admin/restaurants', { id: 'RW', name: 'One table', timezone: 'America/Argentina/Buenos_Aires' })).status).toBe(201);
+    expect(
+      (await ctx.admin('/api/v1/admin/restaurants', { id: 'RW', name: 'One table', timezone: 'America/Argentina/Buenos_Aires' })).status,
+    ).toBe(201);
     expect((await ctx.admin('/api/v1/admin/sectors', { id: 'SW', restaurantId: 'RW', name: 'Nook' })).status).toBe(201);
     expect((await ctx.admin('/api/v1/admin/tables', { id: 'A', sectorId: 'SW', minSize: 2, maxSize: 6 })).status).toBe(201);
   });
@@ -41,7 +42,13 @@ describe('waitlist with auto-promotion', () => {
     const promoted = await ctx.get<EntryBody>(`/api/v1/woki/waitlist/${early.body.id}`);
     expect(promoted.body.status).toBe('BOOKED');
     const booking = await ctx.get<BookingBody>(`/api/v1/woki/bookings/${promoted.body.bookingId}`);
-    expect(booking.body).toMatchObject({ status: 'CONFIRMED', tableIds: ['A'], partySize: 6, guestName: 'Early', start: '2025-10-22T20:00:00-03:00' });
+    expect(booking.body).toMatchObject({
+      status: 'CONFIRMED',
+      tableIds: ['A'],
+      partySize: 6,
+      guestName: 'Early',
+      start: '2025-10-22T20:00:00-03:00',
+    });
     expect((await ctx.get<EntryBody>(`/api/v1/woki/waitlist/${later.body.id}`)).body.status).toBe('WAITING');
   });
 
@@ -83,7 +90,13 @@ describe('waitlist with auto-promotion', () => {
     expect(queued.status).toBe(202);
     const holder = (await ctx.deps.reads.booking(booked.body.bookingId!))!;
     await ctx.deps.events.append(
-      [{ stream: `booking-${holder.value.id}`, expectedVersion: holder.version, event: { type: 'BookingCancelled', data: { bookingId: holder.value.id, at: Date.now() } } }],
+      [
+        {
+          stream: `booking-${holder.value.id}`,
+          expectedVersion: holder.version,
+          event: { type: 'BookingCancelled', data: { bookingId: holder.value.id, at: Date.now() } },
+        },
+      ],
       { actor: 'test' },
       Date.now(),
     );

@@ -38,8 +38,9 @@ describe('three server processes on one PostgreSQL and one Redis', () => {
     expect(responses.filter((r) => r.status === 409).every((r) => r.body.error === 'no_capacity')).toBe(true);
 
     const listing = await fetch(`${servers[0]!.url}/woki/bookings/day?${new URLSearchParams(DAY).toString()}`);
-    const items = ((await listing.json()) as { items: { id: string; tableIds: string[]; start: string; end: string; status: string }[] })
-      .items.filter((booking) => booking.id !== 'B1' && booking.status === 'CONFIRMED');
+    const items = (
+      (await listing.json()) as { items: { id: string; tableIds: string[]; start: string; end: string; status: string }[] }
+    ).items.filter((booking) => booking.id !== 'B1' && booking.status === 'CONFIRMED');
 
     expect(created).toHaveLength(6);
     expect(new Set(items.map((booking) => booking.id))).toEqual(new Set(created.map((booking) => booking.id)));

@@ -20,9 +20,21 @@ describe('backup from SQLite, restore into PostgreSQL', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'wokibrain-backup-'));
-    sqlite = await composeFromConfig({ store: 'sqlite', dataDir, databaseUrl: undefined, redisUrl: undefined, idempotencyRetentionMs: 60_000 });
+    sqlite = await composeFromConfig({
+      store: 'sqlite',
+      dataDir,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      idempotencyRetentionMs: 60_000,
+    });
     await sqlite.app.seedDemo(caller);
-    for (const [partySize, windowStart] of [[2, '12:00'], [4, '12:00'], [6, '20:00'], [9, '20:00'], [3, '13:00']] as const) {
+    for (const [partySize, windowStart] of [
+      [2, '12:00'],
+      [4, '12:00'],
+      [6, '20:00'],
+      [9, '20:00'],
+      [3, '13:00'],
+    ] as const) {
       await sqlite.app.createBooking({ ...DAY, partySize, durationMinutes: 90, windowStart }, caller);
     }
     const toCancel = (await sqlite.app.listDay(DAY)).items[1]!;

@@ -98,7 +98,9 @@ if (available) {
     });
 
     it('rejects a schema name it could not use safely', async () => {
-      await expect(openPostgresStore({ connectionString: POSTGRES_URL, schema: 'x; DROP TABLE events' })).rejects.toThrow(/invalid schema name/);
+      await expect(openPostgresStore({ connectionString: POSTGRES_URL, schema: 'x; DROP TABLE events' })).rejects.toThrow(
+        /invalid schema name/,
+      );
     });
   });
 } else {

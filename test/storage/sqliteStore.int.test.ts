@@ -44,7 +44,12 @@ describe('SqliteStore specifics', () => {
       await opened.store.close();
       const again = SqliteStore.open(opened.file);
       const db = new BetterSqlite3(opened.file, { readonly: true });
-      expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+      ]);
       db.close();
       await again.close();
     } finally {

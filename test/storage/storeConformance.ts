@@ -79,9 +79,11 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
       await append([
         { stream: streams.restaurant(restaurantId), expectedVersion: 'none', event: restaurantRegistered(restaurantId) },
         { stream: streams.sector(sectorId), expectedVersion: 'none', event: sectorAdded(sectorId, restaurantId) },
-        ...tableIds.map(
-          (tableId): PendingEvent => ({ stream: streams.table(tableId), expectedVersion: 'none', event: tableAdded(tableId, sectorId) }),
-        ),
+        ...tableIds.map((tableId): PendingEvent => ({
+          stream: streams.table(tableId),
+          expectedVersion: 'none',
+          event: tableAdded(tableId, sectorId),
+        })),
       ]);
       return { restaurantId, sectorId, tableIds };
     }
@@ -285,9 +287,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           end: booking.end,
           source: { kind: 'booking', id: booking.id },
         });
-        expect(sortBlocks(found)).toEqual(
-          sortBlocks([block(inside, t2), block(inside, t3), block(straddling, t4)]),
-        );
+        expect(sortBlocks(found)).toEqual(sortBlocks([block(inside, t2), block(inside, t3), block(straddling, t4)]));
         const all = await store.seatBlocks(world.sectorId, { start: at(-1000), end: at(1000) });
         expect(blockIds(all)).toEqual(byId([before, inside, straddling, touchingEnd]).map((b) => b.id));
         expect(await store.seatBlocks(world.sectorId, { start: at(300), end: at(400) })).toEqual([]);
@@ -369,7 +369,9 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const world = await newWorld(1);
         const [t1] = world.tableIds as [string];
         const hold = bookingIn(world, [t1], at(0), at(90), { status: 'PENDING', holdExpiresAt: RECORDED_AT + 60_000 });
-        await append([{ stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } }]);
+        await append([
+          { stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } },
+        ]);
         expect(await store.booking(hold.id)).toEqual({ value: hold, version: 1 });
         await expect(confirm(bookingIn(world, [t1], at(30), at(60)))).rejects.toBeInstanceOf(SeatConflict);
         expect(await store.expiredHolds(RECORDED_AT + 59_999, 10)).not.toContain(hold.id);
@@ -390,9 +392,15 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const world = await newWorld(1);
         const [t1] = world.tableIds as [string];
         const hold = bookingIn(world, [t1], at(0), at(90), { status: 'PENDING', holdExpiresAt: RECORDED_AT + 60_000 });
-        await append([{ stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } }]);
         await append([
-          { stream: streams.booking(hold.id), expectedVersion: 1, event: { type: 'BookingApproved', data: { bookingId: hold.id, at: RECORDED_AT + 5 } } },
+          { stream: streams.booking(hold.id), expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking: hold } } },
+        ]);
+        await append([
+          {
+            stream: streams.booking(hold.id),
+            expectedVersion: 1,
+            event: { type: 'BookingApproved', data: { bookingId: hold.id, at: RECORDED_AT + 5 } },
+          },
         ]);
         expect((await store.booking(hold.id))?.value.status).toBe('CONFIRMED');
         expect((await store.booking(hold.id))?.value.holdExpiresAt).toBeUndefined();
@@ -418,7 +426,11 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           createdAt: RECORDED_AT,
           updatedAt: RECORDED_AT,
         };
-        const place = { stream: streams.blackout(blackout.id), expectedVersion: 'none' as const, event: { type: 'BlackoutPlaced' as const, data: { blackout } } };
+        const place = {
+          stream: streams.blackout(blackout.id),
+          expectedVersion: 'none' as const,
+          event: { type: 'BlackoutPlaced' as const, data: { blackout } },
+        };
         const refused = await append([place]).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(SeatConflict);
         expect(refused).toMatchObject({ tableId: t1, conflictingBookingId: dinner.id });
@@ -433,7 +445,9 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const refusedBooking = await confirm(bookingIn(world, [t3, t2], at(100), at(130))).catch((e: unknown) => e);
         expect(refusedBooking).toMatchObject({ tableId: t2, conflictingBookingId: holder });
         expect(sortBlocks(await store.seatBlocks(world.sectorId, { start: at(0), end: at(200) }))).toEqual(
-          sortBlocks([t1, t2].map((tableId): SeatBlock => ({ tableId, start: at(30), end: at(120), source: { kind: 'blackout', id: blackout.id } }))),
+          sortBlocks(
+            [t1, t2].map((tableId): SeatBlock => ({ tableId, start: at(30), end: at(120), source: { kind: 'blackout', id: blackout.id } })),
+          ),
         );
 
         await append([
@@ -444,8 +458,19 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           },
         ]);
         await confirm(bookingIn(world, [t2], at(90), at(130)));
-        await append([{ stream: streams.blackout(blackout.id), expectedVersion: 2, event: { type: 'BlackoutLifted', data: { blackoutId: blackout.id, at: RECORDED_AT + 2 } } }]);
-        expect((await store.blackout(blackout.id))?.value).toMatchObject({ status: 'LIFTED', start: at(30), end: at(90), updatedAt: RECORDED_AT + 2 });
+        await append([
+          {
+            stream: streams.blackout(blackout.id),
+            expectedVersion: 2,
+            event: { type: 'BlackoutLifted', data: { blackoutId: blackout.id, at: RECORDED_AT + 2 } },
+          },
+        ]);
+        expect((await store.blackout(blackout.id))?.value).toMatchObject({
+          status: 'LIFTED',
+          start: at(30),
+          end: at(90),
+          updatedAt: RECORDED_AT + 2,
+        });
         expect(await store.blackoutsOfSector(world.sectorId, { start: at(0), end: at(200) })).toEqual([]);
         await confirm(bookingIn(world, [t1], at(30), at(60)));
       });
@@ -464,20 +489,43 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           createdAt,
           updatedAt: createdAt,
         });
-        const [late, early, third] = [entry(uid('W'), RECORDED_AT + 20), entry(uid('W'), RECORDED_AT + 10), entry(uid('W'), RECORDED_AT + 30)];
+        const [late, early, third] = [
+          entry(uid('W'), RECORDED_AT + 20),
+          entry(uid('W'), RECORDED_AT + 10),
+          entry(uid('W'), RECORDED_AT + 30),
+        ];
         for (const e of [late, early, third]) {
-          await append([{ stream: streams.waitlist(e.id), expectedVersion: 'none', event: { type: 'WaitlistJoined', data: { entry: e } } }]);
+          await append([
+            { stream: streams.waitlist(e.id), expectedVersion: 'none', event: { type: 'WaitlistJoined', data: { entry: e } } },
+          ]);
         }
         expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([early.id, late.id, third.id]);
         expect(await store.sectorsWithWaiting()).toContain(world.sectorId);
         await append([
-          { stream: streams.waitlist(early.id), expectedVersion: 1, event: { type: 'WaitlistPromoted', data: { entryId: early.id, bookingId: 'B-x', at: RECORDED_AT + 40 } } },
-          { stream: streams.waitlist(third.id), expectedVersion: 1, event: { type: 'WaitlistLeft', data: { entryId: third.id, at: RECORDED_AT + 41 } } },
+          {
+            stream: streams.waitlist(early.id),
+            expectedVersion: 1,
+            event: { type: 'WaitlistPromoted', data: { entryId: early.id, bookingId: 'B-x', at: RECORDED_AT + 40 } },
+          },
+          {
+            stream: streams.waitlist(third.id),
+            expectedVersion: 1,
+            event: { type: 'WaitlistLeft', data: { entryId: third.id, at: RECORDED_AT + 41 } },
+          },
         ]);
-        expect(await store.waitlistEntry(early.id)).toEqual({ value: { ...early, status: 'BOOKED', bookingId: 'B-x', updatedAt: RECORDED_AT + 40 }, version: 2 });
+        expect(await store.waitlistEntry(early.id)).toEqual({
+          value: { ...early, status: 'BOOKED', bookingId: 'B-x', updatedAt: RECORDED_AT + 40 },
+          version: 2,
+        });
         expect((await store.waitlistEntry(third.id))?.value.status).toBe('LEFT');
         expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([late.id]);
-        await append([{ stream: streams.waitlist(late.id), expectedVersion: 1, event: { type: 'WaitlistLeft', data: { entryId: late.id, at: RECORDED_AT + 50 } } }]);
+        await append([
+          {
+            stream: streams.waitlist(late.id),
+            expectedVersion: 1,
+            event: { type: 'WaitlistLeft', data: { entryId: late.id, at: RECORDED_AT + 50 } },
+          },
+        ]);
         expect(await store.sectorsWithWaiting()).not.toContain(world.sectorId);
         expect(await store.waitlistEntry(uid('W'))).toBeNull();
       });
@@ -495,9 +543,18 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           event: { type: 'BookingReassigned', data: { bookingId: booking.id, tableIds, at: RECORDED_AT + 100 } },
         });
         await append([reassign(a, [t2]), reassign(b, [t1])]);
-        expect((await store.booking(a.id))?.value).toMatchObject({ tableIds: [t2], start: a.start, end: a.end, updatedAt: RECORDED_AT + 100 });
+        expect((await store.booking(a.id))?.value).toMatchObject({
+          tableIds: [t2],
+          start: a.start,
+          end: a.end,
+          updatedAt: RECORDED_AT + 100,
+        });
         expect((await store.booking(b.id))?.value.tableIds).toEqual([t1]);
-        expect(sortBlocks(await store.seatBlocks(world.sectorId, { start: at(0), end: at(90) })).map((block) => `${block.source.id}@${block.tableId}`)).toEqual(
+        expect(
+          sortBlocks(await store.seatBlocks(world.sectorId, { start: at(0), end: at(90) })).map(
+            (block) => `${block.source.id}@${block.tableId}`,
+          ),
+        ).toEqual(
           sortBlocks([
             { tableId: t2, start: a.start, end: a.end, source: { kind: 'booking', id: a.id } },
             { tableId: t1, start: b.start, end: b.end, source: { kind: 'booking', id: b.id } },
@@ -528,7 +585,12 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const seated = await store.seatBlocks(world.sectorId, { start: at(-60), end: at(600) });
         expect(sortBlocks(seated)).toEqual(
           sortBlocks(
-            winner.tableIds.map((tableId): SeatBlock => ({ tableId, start: winner.start, end: winner.end, source: { kind: 'booking', id: winner.id } })),
+            winner.tableIds.map((tableId): SeatBlock => ({
+              tableId,
+              start: winner.start,
+              end: winner.end,
+              source: { kind: 'booking', id: winner.id },
+            })),
           ),
         );
       });
@@ -541,7 +603,8 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         );
         expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
         for (const result of results) {
-          if (result.status === 'rejected') expect(result.reason).toMatchObject({ name: 'StreamVersionConflict', stream, expected: 1, actual: 2 });
+          if (result.status === 'rejected')
+            expect(result.reason).toMatchObject({ name: 'StreamVersionConflict', stream, expected: 1, actual: 2 });
         }
         expect((await store.readStream(stream)).map((event) => event.version)).toEqual([1, 2]);
       });
@@ -603,14 +666,20 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const base = NOW * 2;
         await store.purgeExpired(base);
         const scope = uid('caller');
-        for (const [key, expiresAt] of [['a', base + 10], ['b', base + 20], ['c', base + 30]] as const) {
+        for (const [key, expiresAt] of [
+          ['a', base + 10],
+          ['b', base + 20],
+          ['c', base + 30],
+        ] as const) {
           await store.claim(request(scope, key, { now: base, expiresAt, leaseUntil: base + 1000 }));
         }
         await store.complete(scope, 'b', { status: 201, body: null });
         expect(await store.purgeExpired(base + 20)).toBe(2);
         expect(await store.purgeExpired(base + 20)).toBe(0);
         // Gone: a new claim wins even before the old lease would have lapsed.
-        expect(await store.claim(request(scope, 'a', { now: base + 5, payloadHash: 'hash-2', expiresAt: base + 500 }))).toEqual({ outcome: 'claimed' });
+        expect(await store.claim(request(scope, 'a', { now: base + 5, payloadHash: 'hash-2', expiresAt: base + 500 }))).toEqual({
+          outcome: 'claimed',
+        });
         expect(await store.claim(request(scope, 'c', { now: base + 5, payloadHash: 'hash-2' }))).toEqual({ outcome: 'mismatch' });
       });
     });
@@ -652,7 +721,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect(all.length).toBeGreaterThan(50);
         for (let index = 1; index < all.length; index++) expect(all[index]!.position).toBeGreaterThan(all[index - 1]!.position);
         const paged: StoredEvent[] = [];
-        for (let after = 0; ; ) {
+        for (let after = 0; ;) {
           const page = await maintained().readAll(after, 7);
           expect(page.length).toBeLessThanOrEqual(7);
           paged.push(...page);
@@ -696,12 +765,17 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
 
           // The copy goes on where the log ended: positions, versions and seats.
           const [t1] = world.tableIds as [string];
-          const next = await empty.append([{ stream: streams.booking(extraBookings[0]!.id), expectedVersion: 1, event: cancelled(extraBookings[0]!.id) }], META, RECORDED_AT);
+          const next = await empty.append(
+            [{ stream: streams.booking(extraBookings[0]!.id), expectedVersion: 1, event: cancelled(extraBookings[0]!.id) }],
+            META,
+            RECORDED_AT,
+          );
           expect(next[0]!.version).toBe(2);
           expect(next[0]!.position).toBeGreaterThan(log.at(-1)!.position);
-          await expect(
-            empty.append([confirmation(bookingIn(world, [t1], at(60), at(75)))], META, RECORDED_AT),
-          ).rejects.toMatchObject({ name: 'SeatConflict', conflictingBookingId: extraBookings[2]!.id });
+          await expect(empty.append([confirmation(bookingIn(world, [t1], at(60), at(75)))], META, RECORDED_AT)).rejects.toMatchObject({
+            name: 'SeatConflict',
+            conflictingBookingId: extraBookings[2]!.id,
+          });
         } finally {
           await target.close();
         }

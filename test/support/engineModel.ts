@@ -29,7 +29,13 @@ export interface GenTable {
 export const tableArb: fc.Arbitrary<GenTable[]> = fc
   .uniqueArray(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,4}$/), { minLength: 1, maxLength: 12 })
   .chain((ids) =>
-    fc.tuple(...ids.map((id) => fc.record({ minSize: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 5 }) }).map(({ minSize, extra }) => ({ id, minSize, maxSize: minSize + extra })))),
+    fc.tuple(
+      ...ids.map((id) =>
+        fc
+          .record({ minSize: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 5 }) })
+          .map(({ minSize, extra }) => ({ id, minSize, maxSize: minSize + extra })),
+      ),
+    ),
   )
   .map((tables) => [...tables]);
 

@@ -26,7 +26,11 @@ export interface TestServer {
   deps: Dependencies;
   server: FastifyInstance;
   close(): Promise<void>;
-  request<T = unknown>(method: string, path: string, init?: { body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    init?: { body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<Reply<T>>;
   get<T = unknown>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
   post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   del<T = unknown>(path: string): Promise<Reply<T>>;

@@ -77,7 +77,13 @@ function checkBookings(world: World, bookings: readonly Booked[]): void {
   }
 }
 
-function checkCandidates(world: World, op: GenOp, windows: readonly Interval[], blocks: readonly SeatBlock[], candidates: readonly Candidate[]): void {
+function checkCandidates(
+  world: World,
+  op: GenOp,
+  windows: readonly Interval[],
+  blocks: readonly SeatBlock[],
+  candidates: readonly Candidate[],
+): void {
   const byId = new Map(world.tables.map((t) => [t.id, t]));
   for (const candidate of candidates) {
     expect(new Set(candidate.tableIds).size).toBe(candidate.tableIds.length);
@@ -116,14 +122,26 @@ describe('engine properties (pure domain)', () => {
             if (!area) continue;
             const { windows, service } = area;
             const prefer = startPreferenceOf(op);
-            const request = { zone: world.zone, windows, service, prefer, partySize: op.partySize, durationMinutes: op.durationMinutes, limit };
+            const request = {
+              zone: world.zone,
+              windows,
+              service,
+              prefer,
+              partySize: op.partySize,
+              durationMinutes: op.durationMinutes,
+              limit,
+            };
             const candidates = discoverSeatings({ ...request, tables: world.tables, blocks });
             checkCandidates(world, op, windows, blocks, candidates);
 
             // Deterministic, and independent of the order of tables and blocks.
             expect(discoverSeatings({ ...request, tables: world.tables, blocks })).toEqual(candidates);
             expect(
-              discoverSeatings({ ...request, tables: permute(world.tables, permutationKeys), blocks: permute(blocks, [...permutationKeys].reverse()) }),
+              discoverSeatings({
+                ...request,
+                tables: permute(world.tables, permutationKeys),
+                blocks: permute(blocks, [...permutationKeys].reverse()),
+              }),
             ).toEqual(candidates);
 
             // Complete and correctly ordered: equal to exhaustive enumeration on small sectors.
@@ -187,14 +205,24 @@ describe('engine properties (application layer on composeInMemory)', () => {
         run++;
         const { app } = composeInMemory();
         const admin = { actor: 'admin' };
-        await app.registerRestaurant({ id: `R${run}`, name: 'R', timezone: world.zone, windows: world.windows.length > 0 ? world.windows : undefined }, admin);
+        await app.registerRestaurant(
+          { id: `R${run}`, name: 'R', timezone: world.zone, windows: world.windows.length > 0 ? world.windows : undefined },
+          admin,
+        );
         await app.addSector({ id: `S${run}`, restaurantId: `R${run}`, name: 'S' }, admin);
         for (const table of world.tables) await app.addTable({ ...table, sectorId: `S${run}`, name: table.id }, admin);
         const where = { restaurantId: `R${run}`, sectorId: `S${run}`, date: world.date };
 
         const booked: Booked[] = [];
         for (const op of ops) {
-          const query = { ...where, partySize: op.partySize, duration: op.durationMinutes, windowStart: op.windowStart, windowEnd: op.windowEnd, limit: 1 };
+          const query = {
+            ...where,
+            partySize: op.partySize,
+            duration: op.durationMinutes,
+            windowStart: op.windowStart,
+            windowEnd: op.windowEnd,
+            limit: 1,
+          };
           let topCode = 'ok';
           let top: { tableIds: string[]; start: string; end: string } | undefined;
           try {
@@ -203,7 +231,13 @@ describe('engine properties (application layer on composeInMemory)', () => {
             if (!isAppError(error)) throw error;
             topCode = error.code;
           }
-          const input = { ...where, partySize: op.partySize, durationMinutes: op.durationMinutes, windowStart: op.windowStart, windowEnd: op.windowEnd };
+          const input = {
+            ...where,
+            partySize: op.partySize,
+            durationMinutes: op.durationMinutes,
+            windowStart: op.windowStart,
+            windowEnd: op.windowEnd,
+          };
           let createCode = 'ok';
           try {
             const created = await app.createBooking(input, { actor: 'guest' });
@@ -232,7 +266,13 @@ describe('engine properties (application layer on composeInMemory)', () => {
         expect(day.items.map((b) => b.id).sort()).toEqual(booked.map((b) => b.id).sort());
         checkBookings(
           world,
-          day.items.map((b) => ({ id: b.id, tableIds: b.tableIds, start: Date.parse(b.start), end: Date.parse(b.end), durationMinutes: b.durationMinutes })),
+          day.items.map((b) => ({
+            id: b.id,
+            tableIds: b.tableIds,
+            start: Date.parse(b.start),
+            end: Date.parse(b.end),
+            durationMinutes: b.durationMinutes,
+          })),
         );
       }),
       { numRuns: 60 },

@@ -1,6 +1,12 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repackDay, type RepackBooking, type RepackFixedBlock, type RepackInput, type RepackResult } from '../../src/domain/seating/repack.js';
+import {
+  repackDay,
+  type RepackBooking,
+  type RepackFixedBlock,
+  type RepackInput,
+  type RepackResult,
+} from '../../src/domain/seating/repack.js';
 import type { TableCapacity } from '../../src/domain/seating/table.js';
 import type { Interval } from '../../src/domain/time/interval.js';
 
@@ -22,7 +28,11 @@ interface World {
 
 const tablesArb: fc.Arbitrary<TableCapacity[]> = fc
   .uniqueArray(
-    fc.record({ id: fc.string({ minLength: 1, maxLength: 3 }), minSize: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 6 }) }),
+    fc.record({
+      id: fc.string({ minLength: 1, maxLength: 3 }),
+      minSize: fc.integer({ min: 1, max: 4 }),
+      extra: fc.integer({ min: 0, max: 6 }),
+    }),
     { selector: (t) => t.id, minLength: 1, maxLength: 12 },
   )
   .map((list) => list.map(({ id, minSize, extra }) => ({ id, minSize, maxSize: minSize + extra })));
@@ -107,10 +117,7 @@ function wasteOf(tables: readonly TableCapacity[], bookings: readonly RepackBook
 function largestGap(world: World, bookings: readonly RepackBooking[]): number {
   let largest = 0;
   for (const table of world.tables) {
-    const busy = [
-      ...bookings.filter((b) => b.tableIds.includes(table.id)),
-      ...world.fixedBlocks.filter((f) => f.tableId === table.id),
-    ];
+    const busy = [...bookings.filter((b) => b.tableIds.includes(table.id)), ...world.fixedBlocks.filter((f) => f.tableId === table.id)];
     for (const window of world.windows) {
       const edges = [window.start, window.end, ...busy.flatMap((b) => [b.start, b.end])]
         .filter((t) => t >= window.start && t <= window.end)

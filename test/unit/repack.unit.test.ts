@@ -24,10 +24,7 @@ function applied(input: RepackInput, assignments: ReturnType<typeof repackDay>['
 }
 
 function expectNoOverlap(bookings: readonly RepackBooking[], fixed: readonly RepackFixedBlock[] = []): void {
-  const busy = [
-    ...bookings.flatMap((b) => b.tableIds.map((tableId) => ({ tableId, start: b.start, end: b.end }))),
-    ...fixed,
-  ];
+  const busy = [...bookings.flatMap((b) => b.tableIds.map((tableId) => ({ tableId, start: b.start, end: b.end }))), ...fixed];
   for (let i = 0; i < busy.length; i++) {
     for (let j = i + 1; j < busy.length; j++) {
       const a = busy[i]!;
@@ -106,17 +103,18 @@ describe('repackDay', () => {
   it('moves bookings only between tables, never in time, and never onto a busy table', () => {
     const input: RepackInput = {
       tables: [table('T2', 1, 2), table('T4', 1, 4), table('T8', 1, 8)],
-      bookings: [
-        booking('X', 2, 12, 14, ['T8']),
-        booking('Y', 2, 13, 15, ['T4']),
-        booking('Z', 2, 12.5, 13.5, ['T2']),
-      ],
+      bookings: [booking('X', 2, 12, 14, ['T8']), booking('Y', 2, 13, 15, ['T4']), booking('Z', 2, 12.5, 13.5, ['T2'])],
       windows: LUNCH,
     };
     const result = repackDay(input);
     const after = applied(input, result.assignments);
     for (const [i, b] of after.entries()) {
-      expect([b.id, b.start, b.end, b.partySize]).toEqual([input.bookings[i]!.id, input.bookings[i]!.start, input.bookings[i]!.end, input.bookings[i]!.partySize]);
+      expect([b.id, b.start, b.end, b.partySize]).toEqual([
+        input.bookings[i]!.id,
+        input.bookings[i]!.start,
+        input.bookings[i]!.end,
+        input.bookings[i]!.partySize,
+      ]);
     }
     expectNoOverlap(after);
     // Three mutually overlapping parties of two need three tables; only the 2-top is waste-free.
@@ -191,11 +189,7 @@ describe('repackDay', () => {
   it('prefers the table whose neighbours touch the booking', () => {
     const input: RepackInput = {
       tables: [table('A', 1, 2), table('B', 1, 2), table('C', 1, 8)],
-      bookings: [
-        booking('EARLY', 2, 12, 13, ['A']),
-        booking('LATE', 2, 14, 16, ['A']),
-        booking('MID', 2, 13, 14, ['C']),
-      ],
+      bookings: [booking('EARLY', 2, 12, 13, ['A']), booking('LATE', 2, 14, 16, ['A']), booking('MID', 2, 13, 14, ['C'])],
       windows: LUNCH,
     };
     const result = repackDay(input);

@@ -47,7 +47,10 @@ describe('zones and DST', () => {
   it('a spring-forward local time has no instant; a fall-back one has two, an hour apart', () => {
     expect(instantsOfLocal('America/New_York', '2025-03-09', 150)).toEqual([]);
     expect(instantsOfLocal('America/New_York', '2025-03-09', 90)).toEqual([at('2025-03-09T01:30:00-05:00')]);
-    expect(instantsOfLocal('America/New_York', '2025-11-02', 90)).toEqual([at('2025-11-02T01:30:00-04:00'), at('2025-11-02T01:30:00-05:00')]);
+    expect(instantsOfLocal('America/New_York', '2025-11-02', 90)).toEqual([
+      at('2025-11-02T01:30:00-04:00'),
+      at('2025-11-02T01:30:00-05:00'),
+    ]);
     expect(instantsOfLocal('Europe/London', '2025-03-30', 60)).toEqual([]);
     expect(instantsOfLocal('Europe/London', '2025-10-26', 60)).toEqual([at('2025-10-26T01:00:00+01:00'), at('2025-10-26T01:00:00+00:00')]);
   });
@@ -120,12 +123,27 @@ describe('service windows', () => {
   });
 
   it('describes unusable window lists', () => {
-    expect(describeWindowProblem([{ start: '12:00', end: '16:00' }, { start: '20:00', end: '23:45' }])).toBeNull();
+    expect(
+      describeWindowProblem([
+        { start: '12:00', end: '16:00' },
+        { start: '20:00', end: '23:45' },
+      ]),
+    ).toBeNull();
     expect(describeWindowProblem([{ start: '20:00', end: '02:00' }])).toBeNull();
     expect(describeWindowProblem([{ start: '12:10', end: '16:00' }])).not.toBeNull();
     expect(describeWindowProblem([{ start: '12:00', end: '12:00' }])).not.toBeNull();
-    expect(describeWindowProblem([{ start: '12:00', end: '16:00' }, { start: '15:00', end: '18:00' }])).not.toBeNull();
-    expect(describeWindowProblem([{ start: '01:00', end: '05:00' }, { start: '20:00', end: '02:00' }])).not.toBeNull();
+    expect(
+      describeWindowProblem([
+        { start: '12:00', end: '16:00' },
+        { start: '15:00', end: '18:00' },
+      ]),
+    ).not.toBeNull();
+    expect(
+      describeWindowProblem([
+        { start: '01:00', end: '05:00' },
+        { start: '20:00', end: '02:00' },
+      ]),
+    ).not.toBeNull();
   });
 });
 
@@ -148,7 +166,8 @@ describe('score follows the selection order', () => {
           slack: s.slack,
           start: s.startIndex,
         });
-        const score = (s: typeof a) => scoreOf({ tableCount: s.tables, waste: s.waste, flush: flushOf(s), startIndex: s.startIndex }, 200, prefer);
+        const score = (s: typeof a) =>
+          scoreOf({ tableCount: s.tables, waste: s.waste, flush: flushOf(s), startIndex: s.startIndex }, 200, prefer);
         if (compareSeatings(rank(a), rank(b), prefer) < 0) expect(score(a)).toBeGreaterThanOrEqual(score(b));
       }),
       { numRuns: 2000 },

@@ -11,10 +11,10 @@ import type { Day, Layout, Request } from '../../bench/yield/model.js';
 const MINUTE = 60_000;
 const OPEN = Date.UTC(2025, 9, 22, 15, 0);
 
-const tablesArb = fc.array(
-  fc.record({ minSize: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 4 }) }),
-  { minLength: 1, maxLength: 3 },
-);
+const tablesArb = fc.array(fc.record({ minSize: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 4 }) }), {
+  minLength: 1,
+  maxLength: 3,
+});
 const requestArb = fc.record({
   partySize: fc.integer({ min: 1, max: 10 }),
   quarters: fc.integer({ min: 2, max: 6 }),

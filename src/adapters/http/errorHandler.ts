@@ -18,9 +18,7 @@ export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'request';
-    const detail = error.validation
-      .map((issue) => `${where}${issue.instancePath.replaceAll('/', '.') || ''}: ${issue.message}`)
-      .join('; ');
+    const detail = error.validation.map((issue) => `${where}${issue.instancePath.replaceAll('/', '.') || ''}: ${issue.message}`).join('; ');
     return new AppError('invalid_input', detail);
   }
   const fastifyError = error as Partial<FastifyError>;

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { WokiBrain } from '../../application/wokiBrain.js';
 import { AppError } from '../../errors/catalogue.js';
@@ -61,8 +56,7 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
       info: {
         title: 'WokiBrain',
         version,
-        description:
-          'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
+        description: 'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
       },
       tags: [{ name: 'bookings' }, { name: 'blackouts' }, { name: 'admin' }, { name: 'operations' }],
     },
@@ -72,7 +66,10 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
   await server.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await server.register(healthRoutes, { app, metrics });
-  for (const [prefix, hidden] of [['/api/v1', false], ['', true]] as const) {
+  for (const [prefix, hidden] of [
+    ['/api/v1', false],
+    ['', true],
+  ] as const) {
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
     await server.register(staffRoutes, { prefix, app, hidden, adminSecret });

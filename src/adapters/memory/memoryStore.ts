@@ -77,7 +77,10 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.log.filter((entry) => entry.position > afterPosition).slice(0, limit).map((entry) => structuredClone(entry));
+    return this.log
+      .filter((entry) => entry.position > afterPosition)
+      .slice(0, limit)
+      .map((entry) => structuredClone(entry));
   }
 
   /** Like the databases: all or nothing, positions only forward, seats judged as the batch leaves them. */
@@ -127,7 +130,6 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
     nextVersions(pending, (stream) => this.versions.get(stream) ?? 0);
   }
 
-
   /**
    * The store's own refusal of double booking, whatever the caller checked before.
    * Like a deferred constraint it judges the seats as the whole append leaves them:
@@ -156,16 +158,22 @@ export class MemoryStore implements EventStore, EventLogMaintenance, ReadModel, 
   }
 
   /** What an event does to the seats its booking or blackout holds, given the batch so far. */
-  private seatChange(event: DomainEvent, states: Map<string, Booking | Blackout | null>): { holder: string; claim: SeatClaim | null } | null {
+  private seatChange(
+    event: DomainEvent,
+    states: Map<string, Booking | Blackout | null>,
+  ): { holder: string; claim: SeatClaim | null } | null {
     if (isBookingEvent(event)) {
       const id = bookingIdOf(event);
-      const next = evolveBooking((states.has(id) ? states.get(id) : this.bookings.get(id)) as Booking | null ?? null, event);
+      const next = evolveBooking(((states.has(id) ? states.get(id) : this.bookings.get(id)) as Booking | null) ?? null, event);
       states.set(id, next);
       return { holder: id, claim: next && takesSeats(next.status) ? claimOf(id, next) : null };
     }
     if (isBlackoutEvent(event)) {
       const holder = BLACKOUT_HOLDER_PREFIX + blackoutIdOf(event);
-      const next = evolveBlackout((states.has(holder) ? states.get(holder) : this.blackouts.get(blackoutIdOf(event))) as Blackout | null ?? null, event);
+      const next = evolveBlackout(
+        ((states.has(holder) ? states.get(holder) : this.blackouts.get(blackoutIdOf(event))) as Blackout | null) ?? null,
+        event,
+      );
       states.set(holder, next);
       return { holder, claim: next && blocksSeats(next) ? claimOf(holder, next) : null };
     }

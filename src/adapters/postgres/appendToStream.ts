@@ -134,7 +134,9 @@ async function seatConflict(pool: Pool, refused: RefusedSeats, trail: Projection
   for (const tableId of claim.tableIds) {
     const row = committed.find((candidate) => candidate.table_id === tableId);
     if (row) return new SeatConflict(tableId, row.booking_id);
-    const earlier = trail.seated.find((other) => other.holder !== claim.holder && other.tableIds.includes(tableId) && overlaps(other, claim));
+    const earlier = trail.seated.find(
+      (other) => other.holder !== claim.holder && other.tableIds.includes(tableId) && overlaps(other, claim),
+    );
     if (earlier) return new SeatConflict(tableId, earlier.holder);
   }
   // The holder was cancelled between the refusal and this look-up: name the table at least.

@@ -42,7 +42,15 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
       await client.query(
         `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [entry.position, entry.stream, entry.version, entry.type, JSON.stringify(entry.data), JSON.stringify(entry.metadata), entry.recordedAt],
+        [
+          entry.position,
+          entry.stream,
+          entry.version,
+          entry.type,
+          JSON.stringify(entry.data),
+          JSON.stringify(entry.metadata),
+          entry.recordedAt,
+        ],
       );
       await project(client, entry, trail);
     }

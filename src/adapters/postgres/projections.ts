@@ -123,7 +123,17 @@ async function writeBooking(db: Queryable, booking: Booking, version: number, tr
        restaurant_id = EXCLUDED.restaurant_id, sector_id = EXCLUDED.sector_id, date = EXCLUDED.date,
        status = EXCLUDED.status, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
        version = EXCLUDED.version, data = EXCLUDED.data`,
-    [booking.id, booking.restaurantId, booking.sectorId, booking.date, booking.status, booking.start, booking.end, version, JSON.stringify(booking)],
+    [
+      booking.id,
+      booking.restaurantId,
+      booking.sectorId,
+      booking.date,
+      booking.status,
+      booking.start,
+      booking.end,
+      version,
+      JSON.stringify(booking),
+    ],
   );
   await holdSeats(db, { holder: booking.id, ...booking }, takesSeats(booking.status), trail);
 }
@@ -141,7 +151,13 @@ async function holdSeats(db: Queryable, claim: SeatClaim, holds: boolean, trail:
     return;
   }
   trail.released.delete(claim.holder);
-  trail.pending.set(claim.holder, { holder: claim.holder, sectorId: claim.sectorId, tableIds: claim.tableIds, start: claim.start, end: claim.end });
+  trail.pending.set(claim.holder, {
+    holder: claim.holder,
+    sectorId: claim.sectorId,
+    tableIds: claim.tableIds,
+    start: claim.start,
+    end: claim.end,
+  });
 }
 
 /**

@@ -91,7 +91,9 @@ export async function waitingEntries(db: Queryable, sectorId: string): Promise<W
 }
 
 export async function sectorsWithWaiting(db: Queryable): Promise<string[]> {
-  const result = await db.query<{ sector_id: string }>(`SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`);
+  const result = await db.query<{ sector_id: string }>(
+    `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
+  );
   return result.rows.map((row) => row.sector_id);
 }
 

@@ -87,9 +87,12 @@ export class RedisLocks implements LockManager {
   }
 
   private keepRenewing(name: string, token: string): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      this.redis.eval(RENEW, 1, name, token, String(this.options.ttlMs)).catch(() => undefined);
-    }, Math.max(1, Math.floor(this.options.ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.redis.eval(RENEW, 1, name, token, String(this.options.ttlMs)).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.options.ttlMs / 3)),
+    );
     timer.unref();
     return timer;
   }

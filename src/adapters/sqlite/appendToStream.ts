@@ -1,10 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import {
-  SeatConflict,
-  type EventMetadata,
-  type PendingEvent,
-  type StoredEvent,
-} from '../../application/ports/eventStore.js';
+import { SeatConflict, type EventMetadata, type PendingEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { nextVersions } from '../streamVersions.js';
 import { RefusedSeats, type SqliteProjections } from './projections.js';
 

@@ -54,9 +54,7 @@ export class SqliteProjections {
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, data = excluded.data`,
     );
     this.getBooking = db.prepare('SELECT data FROM bookings WHERE id = ?');
-    this.putSeat = db.prepare(
-      'INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.putSeat = db.prepare('INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)');
     this.dropSeats = db.prepare('DELETE FROM booking_seats WHERE booking_id = ?');
     this.putBlackout = db.prepare(
       `INSERT OR REPLACE INTO blackouts (id, sector_id, status, start_ms, end_ms, version, data)
@@ -119,11 +117,22 @@ export class SqliteProjections {
   }
 
   /** Releases a holder's seat rows now and queues the ones it holds after this event, for `flushSeats`. */
-  private holdSeats(holder: string, owner: { sectorId: string; tableIds: readonly string[]; start: number; end: number }, holds: boolean): void {
+  private holdSeats(
+    holder: string,
+    owner: { sectorId: string; tableIds: readonly string[]; start: number; end: number },
+    holds: boolean,
+  ): void {
     this.bumpRevision.run(owner.sectorId);
     this.dropSeats.run(holder);
     this.pendingSeats.delete(holder);
-    if (holds) this.pendingSeats.set(holder, { holder, sectorId: owner.sectorId, tableIds: [...owner.tableIds], start: owner.start, end: owner.end });
+    if (holds)
+      this.pendingSeats.set(holder, {
+        holder,
+        sectorId: owner.sectorId,
+        tableIds: [...owner.tableIds],
+        start: owner.start,
+        end: owner.end,
+      });
   }
 
   /**

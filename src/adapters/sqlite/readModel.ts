@@ -24,9 +24,7 @@ export class SqliteReadModel implements ReadModel {
       table: db.prepare('SELECT data FROM tables WHERE id = ?'),
       tablesOfSector: db.prepare('SELECT data FROM tables WHERE sector_id = ? ORDER BY id'),
       booking: db.prepare('SELECT data, version FROM bookings WHERE id = ?'),
-      bookingsOfDay: db.prepare(
-        'SELECT data FROM bookings WHERE sector_id = ? AND date = ? AND restaurant_id = ? ORDER BY start_ms, id',
-      ),
+      bookingsOfDay: db.prepare('SELECT data FROM bookings WHERE sector_id = ? AND date = ? AND restaurant_id = ? ORDER BY start_ms, id'),
       // Seat rows exist only for seat-taking bookings, so this reads exactly the blocking ones.
       seatBlocks: db.prepare(
         'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',

@@ -1,13 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import type {
-  EventLogMaintenance,
-  EventMetadata,
-  EventStore,
-  PendingEvent,
-  StoredEvent,
-} from '../../application/ports/eventStore.js';
+import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import { SqliteAppender } from './appendToStream.js';
 import { GroupCommit } from './groupCommit.js';
@@ -94,7 +88,7 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
       this.db.exec(OUTDATE_REVISIONS);
       const projections = new SqliteProjections(this.db);
       // Paged: a statement being iterated would block the projection writes on this connection.
-      for (let after = 0, page: EventRow[]; (page = this.eventsAfter.all(after, 1000) as EventRow[]).length > 0; ) {
+      for (let after = 0, page: EventRow[]; (page = this.eventsAfter.all(after, 1000) as EventRow[]).length > 0;) {
         for (const row of page) projections.apply(toStored(row));
         after = page[page.length - 1]!.position;
       }

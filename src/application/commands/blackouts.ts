@@ -71,7 +71,11 @@ export async function placeBlackout(deps: Dependencies, input: BlackoutInput, ca
     withRetries(async () => {
       if (await deps.reads.blackout(input.id)) throw new AppError('already_exists', `blackout ${input.id} already exists`);
       const now = deps.clock.now();
-      const { events, cancelled } = await clearTheWay(deps, { sectorId: sector.id, tableIds, span, cancelConflicting: input.cancelConflicting }, now);
+      const { events, cancelled } = await clearTheWay(
+        deps,
+        { sectorId: sector.id, tableIds, span, cancelConflicting: input.cancelConflicting },
+        now,
+      );
       const blackout: Blackout = {
         id: input.id,
         restaurantId: restaurant.id,
@@ -95,7 +99,10 @@ async function changeBlackout(
   deps: Dependencies,
   id: string,
   caller: Caller,
-  decide: (blackout: Blackout, at: number) => { event: BlackoutEvent; placement?: Omit<Placement, 'sectorId' | 'tableIds' | 'self'> } | null,
+  decide: (
+    blackout: Blackout,
+    at: number,
+  ) => { event: BlackoutEvent; placement?: Omit<Placement, 'sectorId' | 'tableIds' | 'self'> } | null,
 ): Promise<{ blackout: Blackout; cancelled: string[] }> {
   const first = await deps.reads.blackout(id);
   if (!first) throw new AppError('not_found', `blackout ${id} does not exist`);

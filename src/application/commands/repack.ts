@@ -56,7 +56,10 @@ export async function repackSector(deps: Dependencies, sectorId: string, query: 
         events.push({
           stream: streams.booking(move.bookingId),
           expectedVersion: found.version,
-          event: { type: 'BookingReassigned' as const, data: { bookingId: move.bookingId, tableIds: move.to, at: Math.max(now, found.value.updatedAt + 1) } },
+          event: {
+            type: 'BookingReassigned' as const,
+            data: { bookingId: move.bookingId, tableIds: move.to, at: Math.max(now, found.value.updatedAt + 1) },
+          },
         });
       }
       try {

@@ -14,7 +14,8 @@ import {
 
 const requestedWindow = {
   windowStart: gridTime.optional().meta({
-    description: 'The stay starts at or after this local time. With windowEnd too, stays flush with their neighbours rank before earlier ones.',
+    description:
+      'The stay starts at or after this local time. With windowEnd too, stays flush with their neighbours rank before earlier ones.',
   }),
   windowEnd: gridTime.optional().meta({
     description: 'The stay ends by this local time. Without both ends, the earliest start ranks first.',
@@ -72,9 +73,7 @@ export type DayQuery = z.output<typeof dayQuery>;
 
 export const bookingIdParams = z.object({ id: entityId });
 
-export const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1–255 visible ASCII characters' });
+export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1–255 visible ASCII characters' });
 
 export const bookingView = z
   .object({

@@ -5,9 +5,7 @@ import { isValidTimeZone } from '../../domain/time/zone.js';
 
 export const MAX_PARTY_SIZE = 10_000;
 
-export const entityId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { message: 'must be 1–64 letters, digits, _ . : or -' });
+export const entityId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { message: 'must be 1–64 letters, digits, _ . : or -' });
 
 export const calendarDate = z
   .string()
@@ -20,9 +18,7 @@ export const gridTime = z
   .refine((text) => isOnGrid(parseLocalTime(text) ?? 1), { message: 'must be on the 15-minute grid' })
   .meta({ example: '20:00' });
 
-export const timeZone = z
-  .string()
-  .refine(isValidTimeZone, { message: 'must be an IANA time zone such as America/Argentina/Buenos_Aires' });
+export const timeZone = z.string().refine(isValidTimeZone, { message: 'must be an IANA time zone such as America/Argentina/Buenos_Aires' });
 
 export const serviceWindow = z.object({ start: gridTime, end: gridTime });
 
@@ -35,10 +31,7 @@ const fromQuery = <T extends z.ZodType<number, number>>(schema: T) =>
     .pipe(schema);
 
 export const partySize = z.int().positive().max(MAX_PARTY_SIZE);
-export const durationMinutes = z
-  .int()
-  .positive()
-  .refine(isOnGrid, { message: 'must be a multiple of 15 minutes' });
+export const durationMinutes = z.int().positive().refine(isOnGrid, { message: 'must be a multiple of 15 minutes' });
 
 export const queryPartySize = fromQuery(partySize);
 export const queryDuration = fromQuery(durationMinutes);

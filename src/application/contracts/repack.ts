@@ -6,7 +6,10 @@ export const repackParams = z.object({ id: entityId });
 export const repackQuery = z.object({
   date: calendarDate,
   /** `true`: show the plan and change nothing. */
-  dryRun: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 export type RepackQuery = z.output<typeof repackQuery>;
 

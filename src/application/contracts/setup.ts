@@ -3,10 +3,20 @@ import { entityId, serviceWindow, timeZone } from './fields.js';
 
 const windows = z.array(serviceWindow).max(12).optional();
 
-const stay = z.int().positive().multipleOf(15).max(24 * 60);
+const stay = z
+  .int()
+  .positive()
+  .multipleOf(15)
+  .max(24 * 60);
 
 /** Parties of `threshold` or more wait for approval, holding their seats for `holdMinutes`. */
-const largeGroups = z.object({ threshold: z.int().min(2).max(10_000), holdMinutes: z.int().min(1).max(7 * 24 * 60) });
+const largeGroups = z.object({
+  threshold: z.int().min(2).max(10_000),
+  holdMinutes: z
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+});
 
 /** Stay length by party size: `{ rules: [{ upTo: 2, minutes: 75 }, …], otherwise: 150 }`. */
 const durationRules = z
@@ -24,7 +34,14 @@ export const restaurantInput = z.object({
   timezone: timeZone,
   windows,
   durationRange: z
-    .object({ min: z.int().positive().multipleOf(15), max: z.int().positive().multipleOf(15).max(24 * 60) })
+    .object({
+      min: z.int().positive().multipleOf(15),
+      max: z
+        .int()
+        .positive()
+        .multipleOf(15)
+        .max(24 * 60),
+    })
     .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
     .optional(),
   durationRules: durationRules.optional(),

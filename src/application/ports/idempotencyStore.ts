@@ -4,10 +4,7 @@ export interface StoredResponse {
 }
 
 export type ClaimResult =
-  | { outcome: 'claimed' }
-  | { outcome: 'in_progress' }
-  | { outcome: 'mismatch' }
-  | { outcome: 'completed'; response: StoredResponse };
+  { outcome: 'claimed' } | { outcome: 'in_progress' } | { outcome: 'mismatch' } | { outcome: 'completed'; response: StoredResponse };
 
 export interface ClaimRequest {
   scope: string;

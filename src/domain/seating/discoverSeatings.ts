@@ -83,8 +83,7 @@ function toCandidate(
 
 function rationaleOf(seating: FoundSeating, request: DiscoverRequest, fewestTables: number): string {
   const tables = seating.tableIds.length === 1 ? `Table ${seating.tableIds[0]}` : `Tables ${seating.tableIds.join('+')}`;
-  const spare =
-    seating.waste === 0 ? 'no seat left empty' : `${seating.waste} seat${seating.waste === 1 ? '' : 's'} left empty`;
+  const spare = seating.waste === 0 ? 'no seat left empty' : `${seating.waste} seat${seating.waste === 1 ? '' : 's'} left empty`;
   const time = formatLocalTime(localPartsOf(request.zone, seating.start).minute);
   const when = seating.startIndex === 0 ? `${time}, the first start in the window` : `${time}`;
   const count = seating.tableIds.length;

@@ -210,9 +210,7 @@ function contextOf(input: RepackInput): Context {
     tableIndex.set(table.id, index);
   });
 
-  const bookings: Booking[] = input.bookings
-    .map((b) => bookingOf(b, tables, tableIndex))
-    .sort((a, b) => compareStrings(a.id, b.id));
+  const bookings: Booking[] = input.bookings.map((b) => bookingOf(b, tables, tableIndex)).sort((a, b) => compareStrings(a.id, b.id));
   for (let i = 1; i < bookings.length; i++) {
     if (bookings[i]!.id === bookings[i - 1]!.id) throw new RangeError(`repack: duplicate booking id ${bookings[i]!.id}`);
   }
@@ -453,8 +451,7 @@ function bestChoice(ctx: Context, state: State, booking: Booking, boundWaste: nu
   let best: Choice | null = null;
   let nodes = 0;
   let nodesAfterFirst = 0;
-  const exhausted = (): boolean =>
-    best ? nodesAfterFirst >= ctx.nodeBudget : nodes >= ctx.nodeBudget * FIRST_ANSWER_FACTOR;
+  const exhausted = (): boolean => (best ? nodesAfterFirst >= ctx.nodeBudget : nodes >= ctx.nodeBudget * FIRST_ANSWER_FACTOR);
   const allowed = (waste: number, count: number): boolean => {
     if (waste > boundWaste || (waste === boundWaste && count > boundCount)) return false;
     if (best && (waste > best.waste || (waste === best.waste && count > best.tables.length))) return false;

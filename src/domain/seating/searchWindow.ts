@@ -21,13 +21,7 @@ export interface SearchWindows {
 /** Service hours of the date and the part of them the guest asked for; `null` when the request misses service altogether. */
 export function searchWindows(request: SearchWindowRequest): SearchWindows | null {
   const service = resolveServiceWindows(request.zone, request.date, request.serviceWindows);
-  const requested = resolveRequestedWindow(
-    request.zone,
-    request.date,
-    request.serviceWindows,
-    request.windowStart,
-    request.windowEnd,
-  );
+  const requested = resolveRequestedWindow(request.zone, request.date, request.serviceWindows, request.windowStart, request.windowEnd);
   const clipped = clipToRequest(service, requested);
   return clipped.length > 0 ? { service, windows: clipped } : null;
 }

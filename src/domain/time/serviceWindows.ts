@@ -48,11 +48,7 @@ export function describeWindowProblem(windows: readonly LocalWindow[]): string |
  * The service windows of one date as instants, sorted. No windows means the whole
  * local day; a window ending at or before its start ends on the next date.
  */
-export function resolveServiceWindows(
-  zone: string,
-  date: CalendarDate,
-  windows: readonly LocalWindow[] | undefined,
-): Interval[] {
+export function resolveServiceWindows(zone: string, date: CalendarDate, windows: readonly LocalWindow[] | undefined): Interval[] {
   const local = windows && windows.length > 0 ? windows.map(toMinutes) : [{ start: 0, end: MINUTES_PER_DAY }];
   return local
     .map((window) => ({

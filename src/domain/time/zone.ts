@@ -87,12 +87,7 @@ export function instantsOfLocal(zoneName: string, date: CalendarDate, minute: Mi
  * repeated hour a start takes the first occurrence and an end the second, so a
  * window always covers its whole local span.
  */
-export function boundaryInstant(
-  zoneName: string,
-  date: CalendarDate,
-  minute: MinuteOfDay,
-  side: 'start' | 'end',
-): Instant {
+export function boundaryInstant(zoneName: string, date: CalendarDate, minute: MinuteOfDay, side: 'start' | 'end'): Instant {
   const found = instantsOfLocal(zoneName, date, minute);
   if (found.length > 0) return side === 'start' ? found[0]! : found[found.length - 1]!;
   const parts = parseCalendarDate(date)!;

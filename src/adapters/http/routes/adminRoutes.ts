@@ -15,10 +15,7 @@ import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
-export const adminRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (
-  server,
-  { app, hidden, adminSecret },
-) => {
+export const adminRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
   server.addHook('preHandler', requireAdminSecret(adminSecret));
   const headers = z.object({ 'x-admin-secret': z.string().optional() });
   const common = { hide: hidden, tags: ['admin'], headers };

@@ -1,13 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { blackoutIdParams, blackoutInput, blackoutList, blackoutResize, blackoutsQuery, blackoutView } from '../../../application/contracts/blackouts.js';
+import {
+  blackoutIdParams,
+  blackoutInput,
+  blackoutList,
+  blackoutResize,
+  blackoutsQuery,
+  blackoutView,
+} from '../../../application/contracts/blackouts.js';
 import { errorBody } from '../../../application/contracts/errors.js';
 import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
 /** Tables out of service; until roles exist, staff use the admin secret. */
-export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
+export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (
+  server,
+  { app, hidden, adminSecret },
+) => {
   server.addHook('preHandler', requireAdminSecret(adminSecret));
   const common = { hide: hidden, tags: ['blackouts'], headers: z.object({ 'x-admin-secret': z.string().optional() }) };
   const errors = { '4xx': errorBody };
@@ -25,19 +35,35 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
 
   server.get('/woki/blackouts', {
     config: { op: 'list_blackouts' },
-    schema: { ...common, summary: 'Active blackouts of a sector on a local date', querystring: blackoutsQuery, response: { 200: blackoutList, ...errors } },
+    schema: {
+      ...common,
+      summary: 'Active blackouts of a sector on a local date',
+      querystring: blackoutsQuery,
+      response: { 200: blackoutList, ...errors },
+    },
     handler: async (request) => app.listBlackouts(request.query),
   });
 
   server.patch('/woki/blackouts/:id', {
     config: { op: 'resize_blackout' },
-    schema: { ...common, summary: 'Move the bounds of a blackout', params: blackoutIdParams, body: blackoutResize, response: { 200: blackoutView, ...errors } },
+    schema: {
+      ...common,
+      summary: 'Move the bounds of a blackout',
+      params: blackoutIdParams,
+      body: blackoutResize,
+      response: { 200: blackoutView, ...errors },
+    },
     handler: async (request) => app.resizeBlackout(request.params.id, request.body, callerOf(request)),
   });
 
   server.delete('/woki/blackouts/:id', {
     config: { op: 'lift_blackout' },
-    schema: { ...common, summary: 'Lift a blackout: its seats free at once', params: blackoutIdParams, response: { 204: z.null(), ...errors } },
+    schema: {
+      ...common,
+      summary: 'Lift a blackout: its seats free at once',
+      params: blackoutIdParams,
+      response: { 204: z.null(), ...errors },
+    },
     handler: async (request, reply) => {
       await app.liftBlackout(request.params.id, callerOf(request));
       return reply.code(204).send(null);

@@ -93,13 +93,25 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
 
   server.get('/woki/waitlist/:id', {
     config: { op: 'get_waitlist_entry' },
-    schema: { hide: hidden, tags, summary: 'A waitlist entry; once BOOKED it names its booking', params: waitlistIdParams, response: { 200: waitlistEntryView, ...errors } },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'A waitlist entry; once BOOKED it names its booking',
+      params: waitlistIdParams,
+      response: { 200: waitlistEntryView, ...errors },
+    },
     handler: async (request) => app.getWaitlistEntry(request.params.id),
   });
 
   server.delete('/woki/waitlist/:id', {
     config: { op: 'leave_waitlist' },
-    schema: { hide: hidden, tags, summary: 'Leave the waitlist; leaving twice is fine', params: waitlistIdParams, response: { 204: z.null(), ...errors } },
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'Leave the waitlist; leaving twice is fine',
+      params: waitlistIdParams,
+      response: { 204: z.null(), ...errors },
+    },
     handler: async (request, reply) => {
       await app.leaveWaitlist(request.params.id, callerOf(request));
       return reply.code(204).send(null);
