@@ -34,4 +34,26 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['**/adapters/**', 'fastify'] }],
     },
   },
+  {
+    // Protocol adapters speak to the application only; which store runs is decided in src/compose.ts.
+    files: ['src/adapters/{http,graphql,grpc,ws}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/memory/**', '**/adapters/sqlite/**', '**/adapters/postgres/**', '**/adapters/redis/**'],
+              message: 'A protocol adapter never imports a store adapter: go through the application layer.',
+            },
+            {
+              // The same folders reached as siblings: '../memory/…', '../../sqlite/…'.
+              regex: '^(\\.\\./)+(memory|sqlite|postgres|redis)(/|$)',
+              message: 'A protocol adapter never imports a store adapter: go through the application layer.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -5,7 +5,7 @@ import { AppError } from '../src/errors/catalogue.js';
 import { mulberry32, shuffle, weighted } from './prng.js';
 
 export const DATE = '2025-10-22';
-export const ZONE = 'America/Argentina/Buenos_Aires';
+const ZONE = 'America/Argentina/Buenos_Aires';
 export const BOOKINGS_ON_THE_DAY = 1000;
 const SEED = 20_251_022;
 const CALLER = { actor: 'bench' };
@@ -70,7 +70,7 @@ function minutesOf(text: string): number {
  * or 60 minutes and one exact grid start inside a service window (windowStart..windowEnd
  * spans the stay), so the engine picks the table and the day fills up evenly.
  */
-export function* bookingRequests(seed = SEED): Generator<CreateBookingInput> {
+function* bookingRequests(seed = SEED): Generator<CreateBookingInput> {
   const random = mulberry32(seed ^ 0x9e3779b9);
   const windows = SERVICE.map((w) => ({ start: minutesOf(w.start), end: minutesOf(w.end) }));
   for (;;) {

@@ -54,7 +54,7 @@ export async function setUpBigSector(server: RunningServer, day: BookedDay): Pro
   return { mismatches };
 }
 
-export function discoverPath(c: DiscoverCase): string {
+function discoverPath(c: DiscoverCase): string {
   const query = new URLSearchParams({
     restaurantId: c.restaurantId,
     sectorId: c.sectorId,

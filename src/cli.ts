@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { readFileLines } from './adapters/files/readLines.js';
 import { exportLog, importLog } from './application/maintenance/backup.js';
 import { openStore } from './compose.js';
 import { loadConfig } from './config/config.js';
-import { serve } from './serve.js';
 
 const USAGE = `usage: wokibrain <command>
   serve             run the HTTP server (default)
@@ -28,8 +27,11 @@ async function withStore<T>(work: (store: Awaited<ReturnType<typeof openStore>>[
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', file] = argv;
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      // Loaded only here: the HTTP stack is most of what a maintenance command would load for nothing.
+      const { serve } = await import('./serve.js');
       return serve(loadConfig());
+    }
     case 'migrate':
       await withStore(async () => undefined);
       console.log('schema is up to date');
@@ -58,7 +60,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'restore': {
       if (!file) throw new Error('restore needs a file name');
-      const count = await withStore((store) => importLog(store, createInterface({ input: createReadStream(file), crlfDelay: Infinity })));
+      // Pulled line by line: a reader that pushes lines would drop those emitted while the store answers.
+      const count = await withStore((store) => importLog(store, readFileLines(file)));
       console.log(`restored ${count} events from ${file}`);
       return;
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Dependencies } from './application/dependencies.js';
 import type { EventLogMaintenance, EventStore } from './application/ports/eventStore.js';
+import type { SubscriptionStore } from './application/ports/eventSubscriptions.js';
 import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
 import type { ReadModel } from './application/ports/readModel.js';
 import type { Clock, IdGenerator, LockManager } from './application/ports/runtime.js';
@@ -15,7 +16,7 @@ import type { Config } from './config/config.js';
 export const VERSION = '0.1.0';
 
 /** Everything a storage adapter provides. */
-export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore;
+export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore & SubscriptionStore;
 
 export interface Composition {
   app: WokiBrain;
@@ -59,7 +60,7 @@ async function openLocks(redisUrl: string | undefined): Promise<{ locks: LockMan
 }
 
 /** Wires the application to its adapters: the only place that knows which store runs. */
-export function composeWith(store: Store, storeName: string, locks: LockManager, options: ComposeOptions = {}) {
+function composeWith(store: Store, storeName: string, locks: LockManager, options: ComposeOptions = {}) {
   const deps: Dependencies = {
     events: store,
     reads: store,

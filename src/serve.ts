@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { buildHttpServer } from './adapters/http/server.js';
 import { startSweeper } from './adapters/runtime/sweeper.js';
+import { processOwner } from './adapters/runtime/system.js';
+import { startReactions } from './application/subscriptions/reactions.js';
 import { composeFromConfig, VERSION } from './compose.js';
 import type { Config } from './config/config.js';
 
@@ -26,6 +28,10 @@ export async function serve(config: Config): Promise<void> {
 
   const server = await buildHttpServer({ app, adminSecret, logger, version: VERSION });
   const sweeper = startSweeper(app, config.sweepMs, logger);
+  const reactions = startReactions(composition.deps, composition.store, {
+    owner: processOwner(),
+    onError: (error) => logger.error({ err: error }, 'reaction to the event log failed; retrying'),
+  });
   const purge = setInterval(() => void app.purgeExpiredIdempotencyKeys().catch((error) => logger.error(error)), PURGE_EVERY_MS);
   purge.unref();
 
@@ -34,6 +40,7 @@ export async function serve(config: Config): Promise<void> {
     clearInterval(purge);
     sweeper.stop();
     await server.close();
+    await reactions.stop();
     await composition.close();
     process.exit(0);
   };

@@ -34,7 +34,7 @@ function earliest(set: StartSet): number {
  * in order (depth first) whose Σmin ≤ party ≤ Σmax and which share a free start.
  * A set is only grown while Σmax is short of the party.
  */
-export function firstFitSeating(question: SeatingQuestion): Seating | null {
+function firstFitSeating(question: SeatingQuestion): Seating | null {
   const { partySize, durationMinutes, windows } = question.request;
   const durationMs = durationMinutes * MINUTE_MS;
   const starts = gridStarts(windows, durationMs, SLOT_MINUTES * MINUTE_MS);

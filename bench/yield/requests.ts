@@ -30,7 +30,7 @@ const PEAKS = [
 export const FLEX_MINUTES = 30;
 export const CANCEL_SHARE = 0.1;
 
-export function durationFor(partySize: number): number {
+function durationFor(partySize: number): number {
   if (partySize <= 2) return 75;
   if (partySize <= 4) return 90;
   if (partySize <= 8) return 120;
@@ -48,7 +48,7 @@ function meanSeatMinutes(): number {
  * hours, ±15%. Since desired times bunch at the peaks, demand 1.0 over-subscribes
  * the peaks well beyond capacity while the edges of service stay quiet.
  */
-export function requestsPerDay(layout: Layout, demand: number, random: () => number): number {
+function requestsPerDay(layout: Layout, demand: number, random: () => number): number {
   const serviceMinutes = layout.service.reduce((sum, w) => sum + parseLocalTime(w.end)! - parseLocalTime(w.start)!, 0);
   const mean = (demand * seatsOf(layout) * serviceMinutes) / meanSeatMinutes();
   return Math.max(1, Math.round(mean * (0.85 + 0.3 * random())));

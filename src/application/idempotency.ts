@@ -13,7 +13,7 @@ const POLL_MS = 25;
 const CLAIM_LEASE_MS = 30_000;
 
 /** JSON with keys sorted, so that the same payload hashes the same however it was written. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value)
@@ -24,7 +24,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function payloadHash(payload: unknown): string {
+function payloadHash(payload: unknown): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('hex');
 }
 

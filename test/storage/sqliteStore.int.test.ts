@@ -49,6 +49,7 @@ describe('SqliteStore specifics', () => {
         { version: 2 },
         { version: 3 },
         { version: 4 },
+        { version: 5 },
       ]);
       db.close();
       await again.close();

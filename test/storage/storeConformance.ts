@@ -19,8 +19,10 @@ import {
 } from '../../src/application/ports/eventStore.js';
 import type { ClaimRequest, IdempotencyStore } from '../../src/application/ports/idempotencyStore.js';
 import type { ReadModel } from '../../src/application/ports/readModel.js';
+import type { SubscriptionStore } from '../../src/application/ports/eventSubscriptions.js';
+import { describeSubscriptionConformance } from './subscriptionConformance.js';
 
-export type ConformanceStore = EventStore & ReadModel & IdempotencyStore & Partial<EventLogMaintenance>;
+type ConformanceStore = EventStore & ReadModel & IdempotencyStore & SubscriptionStore & Partial<EventLogMaintenance>;
 
 export interface OpenedStore {
   store: ConformanceStore;
@@ -243,6 +245,66 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         });
         expect((await store.counts()).bookings).toBe(before.bookings + 1);
         expect(await store.booking(uid('B'))).toBeNull();
+      });
+
+      it('keeps a booking at the version of its own stream through every kind of change, and after a rebuild', async () => {
+        const world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        const booking = bookingIn(world, [t1], at(0), at(60), { status: 'PENDING', holdExpiresAt: RECORDED_AT + 60 * MINUTE });
+        const stream = streams.booking(booking.id);
+        await append([{ stream, expectedVersion: 'none', event: { type: 'BookingHeld', data: { booking } } }]);
+        await append([
+          { stream, expectedVersion: 1, event: { type: 'BookingApproved', data: { bookingId: booking.id, at: RECORDED_AT + 1 } } },
+        ]);
+        // Two events on one stream in one append, beside an event on another stream.
+        const neighbour = bookingIn(world, [t3], at(0), at(60));
+        await append([
+          {
+            stream,
+            expectedVersion: 2,
+            event: { type: 'BookingReassigned', data: { bookingId: booking.id, tableIds: [t2], at: RECORDED_AT + 2 } },
+          },
+          confirmation(neighbour),
+          {
+            stream,
+            expectedVersion: 3,
+            event: { type: 'BookingReassigned', data: { bookingId: booking.id, tableIds: [t1, t2], at: RECORDED_AT + 3 } },
+          },
+        ]);
+        const expected = { value: { ...booking, status: 'CONFIRMED', tableIds: [t1, t2], updatedAt: RECORDED_AT + 3 }, version: 4 };
+        delete (expected.value as Partial<Booking>).holdExpiresAt;
+        expect(await store.booking(booking.id)).toEqual(expected);
+        expect((await store.readStream(stream)).map((event) => event.version)).toEqual([1, 2, 3, 4]);
+        expect(await store.booking(neighbour.id)).toEqual({ value: neighbour, version: 1 });
+        if (store.rebuildProjections) {
+          await store.rebuildProjections();
+          expect(await store.booking(booking.id)).toEqual(expected);
+        }
+      });
+
+      it('stores an event of a type it does not know and changes no projection for it', async () => {
+        const world = await newWorld(1);
+        const booking = bookingIn(world, [world.tableIds[0]!], at(0), at(60));
+        await confirm(booking);
+        const revision = await store.sectorRevision(world.sectorId);
+        const counts = await store.counts();
+        const unknown = {
+          type: 'TableRepainted',
+          data: { tableId: world.tableIds[0], bookingId: booking.id, colour: 'teal' },
+        } as unknown as DomainEvent;
+        const [stored] = await append([{ stream: streams.booking(booking.id), expectedVersion: 1, event: unknown }]);
+        expect(stored).toMatchObject({ type: 'TableRepainted', version: 2 });
+        expect((await store.readStream(streams.booking(booking.id))).map((event) => event.type)).toEqual([
+          'BookingConfirmed',
+          'TableRepainted',
+        ]);
+        expect((await store.booking(booking.id))!.value).toEqual(booking);
+        expect(await store.sectorRevision(world.sectorId)).toBe(revision);
+        expect(await store.counts()).toEqual(counts);
+        if (store.rebuildProjections) {
+          await store.rebuildProjections();
+          expect((await store.booking(booking.id))!.value).toEqual(booking);
+        }
       });
 
       it('lists the bookings of a day by start then id, cancelled ones included', async () => {
@@ -811,6 +873,18 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           await target.close();
         }
       });
+    });
+
+    describeSubscriptionConformance(() => store, {
+      uid,
+      appendEvents: async (count) => {
+        const stored: StoredEvent[] = [];
+        for (let index = 0; index < count; index++) {
+          const id = uid('R');
+          stored.push(...(await append([{ stream: streams.restaurant(id), expectedVersion: 'none', event: restaurantRegistered(id) }])));
+        }
+        return stored;
+      },
     });
   });
 }

@@ -15,7 +15,7 @@ export const ZONES = [
 /** Ordinary days and DST transition days of the zones above. */
 export const DATES = ['2025-06-15', '2025-03-09', '2025-03-30', '2025-10-05', '2025-10-26', '2025-11-02'] as const;
 
-export const hhmm = (quarter: number): string => {
+const hhmm = (quarter: number): string => {
   const minutes = (quarter * 15) % 1440;
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 };

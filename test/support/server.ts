@@ -5,12 +5,14 @@ import { expect } from 'vitest';
 import { buildHttpServer } from '../../src/adapters/http/server.js';
 import type { Dependencies } from '../../src/application/dependencies.js';
 import type { WokiBrain } from '../../src/application/wokiBrain.js';
+import { processOwner } from '../../src/adapters/runtime/system.js';
+import { startReactions } from '../../src/application/subscriptions/reactions.js';
 import { composeInMemory, type ComposeOptions } from '../../src/compose.js';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
 
 export const ADMIN_SECRET = 'test-admin-secret-7f3a9c2e';
 export const DEMO = { restaurantId: 'R1', sectorId: 'S1', date: '2025-10-22' } as const;
-export const CATALOGUE_CODES = Object.keys(ERROR_CATALOGUE);
+const CATALOGUE_CODES = Object.keys(ERROR_CATALOGUE);
 
 export interface Reply<T = unknown> {
   status: number;
@@ -25,6 +27,8 @@ export interface TestServer {
   app: WokiBrain;
   deps: Dependencies;
   server: FastifyInstance;
+  /** The reactions to the log (waitlist promotion), running as in `serve`. */
+  reactions: { stop(): Promise<void>; caughtUp(): Promise<void> };
   close(): Promise<void>;
   request<T = unknown>(
     method: string,
@@ -45,7 +49,8 @@ export interface StartOptions extends ComposeOptions {
 /** A real server on an ephemeral port, spoken to over real HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const { seed = false, ...compose } = options;
-  const { app, deps } = composeInMemory(compose);
+  const { app, deps, store } = composeInMemory(compose);
+  const reactions = startReactions(deps, store, { owner: processOwner() });
   const server = await buildHttpServer({ app, adminSecret: ADMIN_SECRET, logger: pino({ level: 'silent' }), version: 'test' });
   await server.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.server.address() as AddressInfo;
@@ -80,7 +85,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     app,
     deps,
     server,
-    close: () => server.close(),
+    reactions,
+    close: async () => {
+      await server.close();
+      await reactions.stop();
+    },
     request,
     get: (path, headers) => request('GET', path, { headers }),
     post: (path, body, headers) => request('POST', path, { body, headers }),
@@ -101,7 +110,7 @@ export function qs(params: Record<string, string | number | undefined>): string 
   return `?${search.toString()}`;
 }
 
-export interface CandidateBody {
+interface CandidateBody {
   kind: 'single' | 'combo';
   tableIds: string[];
   start: string;
@@ -135,11 +144,6 @@ export interface BookingBody {
 export interface DayBody {
   date: string;
   items: BookingBody[];
-}
-
-export interface ErrorBody {
-  error: string;
-  detail: string;
 }
 
 export interface DiscoverParams {
@@ -245,4 +249,15 @@ export async function setupRestaurant(ctx: TestServer, setup: RestaurantSetup): 
     const created = await ctx.admin('/api/v1/admin/tables', { ...table, sectorId: setup.sectorId, name: table.id });
     expect(created.status, created.text).toBe(201);
   }
+}
+
+/** Polls `read` until it gives `expected` (reactions to the log run just after the write that triggers them). */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 2_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await read();
+  }
+  return value;
 }

@@ -50,8 +50,6 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   return { url, process: child, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
-export const ADMIN_HEADERS = { 'content-type': 'application/json', 'x-admin-secret': 'test-admin-secret-123' };
-
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',

@@ -10,7 +10,7 @@ const PROBE_TIMEOUT_MS = 3000;
  * Whether a service the tests need answers. In CI its absence is a failure (a
  * suite that silently skips proves nothing); elsewhere the tests skip and say why.
  */
-export async function serviceAvailable(name: string, url: string, probe: () => Promise<void>): Promise<boolean> {
+async function serviceAvailable(name: string, url: string, probe: () => Promise<void>): Promise<boolean> {
   try {
     await withTimeout(probe(), PROBE_TIMEOUT_MS);
     return true;

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import { inTransaction, toNumber, type Queryable } from './db.js';
-import { EVENT_COLUMNS, flushSeats, newTrail, project, toStoredEvent, truncateProjections, type EventRow } from './projections.js';
+import { ProjectionBatch } from '../../application/projections/projectionBatch.js';
+import { EVENT_COLUMNS, project, projectRows, toStoredEvent, truncateProjections, writeSeats, type EventRow } from './projections.js';
 
 /** Events replayed per read while rebuilding. */
 const REPLAY_PAGE = 1000;
@@ -33,7 +34,6 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
     await client.query('LOCK TABLE events IN EXCLUSIVE MODE');
     const last = await client.query<{ position: string | null }>('SELECT max(position) AS position FROM events');
     let previous = toNumber(last.rows[0]?.position);
-    const trail = newTrail();
     for (const entry of events) {
       if (!Number.isSafeInteger(entry.position) || entry.position <= previous) {
         throw new Error(`cannot import event at position ${entry.position}: the log already reaches ${previous}`);
@@ -52,9 +52,8 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
           entry.recordedAt,
         ],
       );
-      await project(client, entry, trail);
     }
-    await flushSeats(client, trail);
+    await project(client, events);
     await client.query(`SELECT setval(pg_get_serial_sequence('events', 'position'), $1)`, [previous]);
   });
 }
@@ -70,15 +69,15 @@ export async function rebuildProjections(pool: Pool): Promise<void> {
     await client.query('LOCK TABLE events IN SHARE MODE');
     await truncateProjections(client);
     // Seats are written once, as the whole log leaves them.
-    const trail = newTrail();
+    const batch = new ProjectionBatch();
     let after = 0;
     for (;;) {
       const page = await readAll(client, after, REPLAY_PAGE);
-      for (const entry of page) await project(client, entry, trail);
+      await projectRows(client, batch, page);
       const last = page.at(-1);
       if (!last || page.length < REPLAY_PAGE) break;
       after = last.position;
     }
-    await flushSeats(client, trail);
+    await writeSeats(client, batch.takeSeatChanges());
   });
 }

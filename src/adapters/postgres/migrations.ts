@@ -133,6 +133,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX waitlist_waiting ON waitlist (status, sector_id, created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'committed order and subscriptions',
+    // The writing transaction's id orders the log as it commits (see subscriptions.ts).
+    // Rows already there all get this migration's id: ALTER TABLE waits for every
+    // writer of events to end first, so they sit below any later transaction and keep
+    // their position order among themselves.
+    sql: `
+      ALTER TABLE events ADD COLUMN transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
+      CREATE INDEX events_commit_order ON events (transaction_id, position);
+      CREATE TABLE subscriptions (
+        name                      text        PRIMARY KEY,
+        checkpoint_transaction_id xid8        NULL,
+        checkpoint_position       bigint      NULL,
+        owner                     text        NULL,
+        lease_until               bigint      NOT NULL DEFAULT 0,
+        updated_at                timestamptz NOT NULL DEFAULT now(),
+        -- Both null: the log's start.
+        CONSTRAINT subscriptions_checkpoint_pair CHECK ((checkpoint_transaction_id IS NULL) = (checkpoint_position IS NULL))
+      );
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

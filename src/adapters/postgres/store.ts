@@ -8,23 +8,29 @@ import type { Interval } from '../../domain/time/interval.js';
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import { CommitListeners } from '../commitListeners.js';
 import { appendToStream } from './appendToStream.js';
 import * as idempotency from './idempotency.js';
 import * as maintenance from './maintenance.js';
 import * as reads from './readModel.js';
+import * as subscriptions from './subscriptions.js';
 
 /**
  * Event log, projections and idempotency records in PostgreSQL. Each append is
  * one transaction that also updates the projections; the database itself
  * refuses a second version of a stream position and overlapping seats.
  */
-export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore {
+export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore, SubscriptionStore {
   private closed: Promise<void> | null = null;
+  private readonly commits = new CommitListeners();
 
   constructor(readonly pool: Pool) {}
 
-  append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    return appendToStream(this.pool, events, metadata, recordedAt);
+  async append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
+    const stored = await appendToStream(this.pool, events, metadata, recordedAt);
+    this.commits.notify();
+    return stored;
   }
 
   readStream(stream: string): Promise<StoredEvent[]> {
@@ -35,8 +41,9 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return maintenance.readAll(this.pool, afterPosition, limit);
   }
 
-  importEvents(events: readonly StoredEvent[]): Promise<void> {
-    return maintenance.importEvents(this.pool, events);
+  async importEvents(events: readonly StoredEvent[]): Promise<void> {
+    await maintenance.importEvents(this.pool, events);
+    this.commits.notify();
   }
 
   rebuildProjections(): Promise<void> {
@@ -117,6 +124,35 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   purgeExpired(now: number): Promise<number> {
     return idempotency.purgeExpired(this.pool, now);
+  }
+
+  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
+    return subscriptions.readCommitted(this.pool, after, limit);
+  }
+
+  committedEnd(): Promise<LogCursor | null> {
+    return subscriptions.committedEnd(this.pool);
+  }
+
+  claimLease(name: string, owner: string, now: number, leaseMs: number, startAt: LogCursor | null): Promise<LeaseClaim> {
+    return subscriptions.claimLease(this.pool, name, owner, now, leaseMs, startAt);
+  }
+
+  saveCheckpoint(name: string, owner: string, cursor: LogCursor, now: number, leaseMs: number): Promise<boolean> {
+    return subscriptions.saveCheckpoint(this.pool, name, owner, cursor, now, leaseMs);
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return subscriptions.releaseLease(this.pool, name, owner);
+  }
+
+  checkpointOf(name: string): Promise<LogCursor | null> {
+    return subscriptions.checkpointOf(this.pool, name);
+  }
+
+  /** Appends through this object only: other processes' commits are found by polling. */
+  onCommitted(listener: () => void): () => void {
+    return this.commits.add(listener);
   }
 
   /** Ends the pool; calling it again waits for the same end. */

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** Versioned schema steps, applied in order once each; never edit a released step, add one. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
     version: 1,
     name: 'event log, projections, idempotency',
@@ -99,6 +99,20 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         data TEXT NOT NULL
       );
       CREATE INDEX waitlist_waiting ON waitlist (status, sector_id, created_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'subscriptions',
+    // checkpoint: the last position handled; NULL for the log's start.
+    sql: `
+      CREATE TABLE subscriptions (
+        name TEXT PRIMARY KEY,
+        checkpoint INTEGER,
+        owner TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+      );
     `,
   },
 ];

@@ -3,12 +3,17 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import { ProjectionBatch } from '../../application/projections/projectionBatch.js';
+import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import { CommitListeners } from '../commitListeners.js';
+import { positionOf, withPositionCursors } from '../positionCursors.js';
 import { SqliteAppender } from './appendToStream.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteIdempotency } from './idempotency.js';
 import { migrate } from './migrations.js';
 import { OUTDATE_REVISIONS, PROJECTION_TABLES, SqliteProjections } from './projections.js';
 import { SqliteReadModel } from './readModel.js';
+import { SqliteSubscriptions } from './subscriptions.js';
 
 interface EventRow {
   position: number;
@@ -36,10 +41,12 @@ const toStored = (row: EventRow): StoredEvent => ({
  * file; BEGIN IMMEDIATE serialises their writes and the trigger on booking_seats
  * refuses overlaps whoever writes.
  */
-export class SqliteStore extends SqliteReadModel implements EventStore, IdempotencyStore, EventLogMaintenance {
+export class SqliteStore extends SqliteReadModel implements EventStore, IdempotencyStore, EventLogMaintenance, SubscriptionStore {
   private readonly writes: GroupCommit;
   private readonly appender: SqliteAppender;
   private readonly idempotency: SqliteIdempotency;
+  private readonly subscriptions: SqliteSubscriptions;
+  private readonly commits = new CommitListeners();
   private readonly streamEvents: Statement;
   private readonly eventsAfter: Statement;
 
@@ -48,6 +55,7 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
     this.writes = new GroupCommit(db);
     this.appender = new SqliteAppender(db, new SqliteProjections(db));
     this.idempotency = new SqliteIdempotency(db);
+    this.subscriptions = new SqliteSubscriptions(db);
     this.streamEvents = db.prepare('SELECT * FROM events WHERE stream = ? ORDER BY version');
     this.eventsAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
   }
@@ -63,8 +71,10 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
     return new SqliteStore(db);
   }
 
-  append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    return this.writes.run(() => this.appender.append(pending, metadata, recordedAt));
+  async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
+    const stored = await this.writes.run(() => this.appender.append(pending, metadata, recordedAt));
+    this.commits.notify();
+    return stored;
   }
 
   async readStream(stream: string): Promise<StoredEvent[]> {
@@ -77,9 +87,9 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
 
   async importEvents(events: readonly StoredEvent[]): Promise<void> {
     await this.writes.run(() => {
-      for (const event of events) this.appender.write(event);
-      this.appender.flushSeats();
+      this.appender.import(events);
     });
+    this.commits.notify();
   }
 
   async rebuildProjections(): Promise<void> {
@@ -87,13 +97,14 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
       for (const table of PROJECTION_TABLES) this.db.exec(`DELETE FROM ${table}`);
       this.db.exec(OUTDATE_REVISIONS);
       const projections = new SqliteProjections(this.db);
+      const batch = new ProjectionBatch();
       // Paged: a statement being iterated would block the projection writes on this connection.
       for (let after = 0, page: EventRow[]; (page = this.eventsAfter.all(after, 1000) as EventRow[]).length > 0;) {
-        for (const row of page) projections.apply(toStored(row));
+        projections.fold(batch, page.map(toStored));
         after = page[page.length - 1]!.position;
       }
       // Seats are written once, as the whole log leaves them.
-      projections.flushSeats();
+      projections.writeSeats(batch.takeSeatChanges());
     });
   }
 
@@ -111,6 +122,36 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
 
   purgeExpired(now: number): Promise<number> {
     return this.writes.run(() => this.idempotency.purgeExpired(now));
+  }
+
+  // Subscriptions: the log in position order is the committed order (see subscriptions.ts).
+
+  async readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
+    return withPositionCursors(await this.readAll(positionOf(after), limit));
+  }
+
+  async committedEnd(): Promise<LogCursor | null> {
+    return this.subscriptions.committedEnd();
+  }
+
+  claimLease(name: string, owner: string, now: number, leaseMs: number, startAt: LogCursor | null): Promise<LeaseClaim> {
+    return this.writes.run(() => this.subscriptions.claimLease(name, owner, now, leaseMs, startAt));
+  }
+
+  saveCheckpoint(name: string, owner: string, cursor: LogCursor, now: number, leaseMs: number): Promise<boolean> {
+    return this.writes.run(() => this.subscriptions.saveCheckpoint(name, owner, cursor, now, leaseMs));
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.writes.run(() => this.subscriptions.releaseLease(name, owner));
+  }
+
+  async checkpointOf(name: string): Promise<LogCursor | null> {
+    return this.subscriptions.checkpointOf(name);
+  }
+
+  onCommitted(listener: () => void): () => void {
+    return this.commits.add(listener);
   }
 
   async close(): Promise<void> {

@@ -1,39 +1,25 @@
-import { decideExpiry, decideHold, type HoldDecision } from '../../domain/bookings/bookingEvents.js';
-import { AppError } from '../../errors/catalogue.js';
+import { decideExpiry, decideHold, type HoldDecision } from '../../domain/bookings/bookingDecisions.js';
+import { evolveBooking } from '../../domain/bookings/bookingEvents.js';
+import { AppError, isAppError } from '../../errors/catalogue.js';
+import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { BookingView } from '../contracts/bookings.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
-import { StreamVersionConflict, streams } from '../ports/eventStore.js';
 import { bookingView } from '../views.js';
-import { promoteAfterRelease } from './waitlist.js';
-
-const ATTEMPTS = 5;
 
 /** Approves or rejects a PENDING hold; a hold past its time expires instead and answers 409. */
 export async function answerHold(deps: Dependencies, id: string, decision: HoldDecision, caller: Caller): Promise<BookingView> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const found = await deps.reads.booking(id);
-    if (!found) throw new AppError('not_found', `booking ${id} does not exist`);
-    const event = decideHold(found.value, decision, deps.clock.now());
-    if (event === 'not_pending') {
-      throw new AppError('not_pending', `booking ${id} is ${found.value.status}, not a hold waiting for approval`);
-    }
-    try {
-      await deps.events.append(
-        [{ stream: streams.booking(id), expectedVersion: found.version, event }],
-        { actor: caller.actor, requestId: caller.requestId },
-        event.data.at,
-      );
-    } catch (error) {
-      if (error instanceof StreamVersionConflict) continue;
-      throw error;
-    }
-    if (event.type !== 'BookingApproved') await promoteAfterRelease(deps, found.value.sectorId);
-    if (event.type === 'HoldExpired') throw new AppError('not_pending', `the hold on booking ${id} expired and its seats are free`);
-    const booking = (await deps.reads.booking(id))!.value;
-    return bookingView(booking, (await requireRestaurant(deps.reads, booking.restaurantId)).timezone);
-  }
-  throw new AppError('unavailable', `booking ${id} kept changing; retry`);
+  const { booking, expired } = await handleCommand(deps, caller, {
+    decide: async (state, now) => {
+      const current = await state.booking(id);
+      if (!current) throw new AppError('not_found', `booking ${id} does not exist`);
+      const event = decideHold(current, decision, now);
+      return { events: [event], result: { booking: evolveBooking(current, event)!, expired: event.type === 'HoldExpired' } };
+    },
+    exhausted: () => new AppError('unavailable', `booking ${id} kept changing; retry`),
+  });
+  if (expired) throw new AppError('not_pending', `the hold on booking ${id} expired and its seats are free`);
+  return bookingView(booking, (await requireRestaurant(deps.reads, booking.restaurantId)).timezone);
 }
 
 const SWEEP_BATCH = 100;
@@ -43,19 +29,24 @@ const SWEEP_BATCH = 100;
  * expiry is appended at the version read, so of two processes only one writes it.
  */
 export async function expireHolds(deps: Dependencies): Promise<number> {
-  const now = deps.clock.now();
   let expired = 0;
-  for (const id of await deps.reads.expiredHolds(now, SWEEP_BATCH)) {
-    const found = await deps.reads.booking(id);
-    if (!found) continue;
-    const events = decideExpiry(found.value, now).map((event) => ({ stream: streams.booking(id), expectedVersion: found.version, event }));
-    if (events.length === 0) continue;
+  for (const id of await deps.reads.expiredHolds(deps.clock.now(), SWEEP_BATCH)) {
     try {
-      await deps.events.append(events, { actor: 'system' }, now);
-      await promoteAfterRelease(deps, found.value.sectorId);
-      expired++;
+      const wrote = await handleCommand(
+        deps,
+        { actor: 'system' },
+        {
+          decide: async (state, now) => {
+            const booking = await state.booking(id);
+            const events = booking ? decideExpiry(booking, now) : [];
+            return { events, result: events.length > 0 };
+          },
+        },
+      );
+      if (wrote) expired++;
     } catch (error) {
-      if (!(error instanceof StreamVersionConflict)) throw error;
+      // Still changing after every attempt: the next sweep tries again.
+      if (!isAppError(error)) throw error;
     }
   }
   return expired;

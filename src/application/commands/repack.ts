@@ -7,9 +7,9 @@ import { AppError } from '../../errors/catalogue.js';
 import type { RepackQuery, RepackReport } from '../contracts/repack.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
-import { SeatConflict, StreamVersionConflict, streams } from '../ports/eventStore.js';
-
-const ATTEMPTS = 3;
+import { handleCommand } from '../commandHandling/handleCommand.js';
+import { decideReassign } from '../../domain/bookings/bookingDecisions.js';
+import type { BookingReassigned } from '../../domain/bookings/bookingEvents.js';
 const MINUTE_MS = 60_000;
 
 /**
@@ -45,30 +45,14 @@ export async function repackSector(deps: Dependencies, sectorId: string, query: 
   };
 
   if (query.dryRun) return plan();
-  return deps.locks.withLock(`sector|${sector.id}`, async () => {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+  return handleCommand(deps, caller, {
+    lock: `sector|${sector.id}`,
+    decide: async (state, now) => {
       const report = await plan();
-      if (report.moves.length === 0) return report;
-      const now = deps.clock.now();
-      const events = [];
-      for (const move of report.moves) {
-        const found = (await deps.reads.booking(move.bookingId))!;
-        events.push({
-          stream: streams.booking(move.bookingId),
-          expectedVersion: found.version,
-          event: {
-            type: 'BookingReassigned' as const,
-            data: { bookingId: move.bookingId, tableIds: move.to, at: Math.max(now, found.value.updatedAt + 1) },
-          },
-        });
-      }
-      try {
-        await deps.events.append(events, { actor: caller.actor, requestId: caller.requestId }, now);
-        return report;
-      } catch (error) {
-        if (!(error instanceof SeatConflict || error instanceof StreamVersionConflict)) throw error;
-      }
-    }
-    throw new AppError('unavailable', `sector ${sector.id} kept changing during the repack; retry`);
+      const events: BookingReassigned[] = [];
+      for (const move of report.moves) events.push(...decideReassign((await state.booking(move.bookingId))!, move.to, now));
+      return { events, result: report };
+    },
+    exhausted: () => new AppError('unavailable', `sector ${sector.id} kept changing during the repack; retry`),
   });
 }

@@ -2,12 +2,14 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import { boundaryInstant } from '../../domain/time/zone.js';
 import type { SeedResult } from '../contracts/setup.js';
 import type { Caller, Dependencies } from '../dependencies.js';
-import { StreamVersionConflict, streams, type PendingEvent } from '../ports/eventStore.js';
+import { isAppError } from '../../errors/catalogue.js';
+import type { DomainEvent } from '../ports/eventStore.js';
+import { createEntity } from './setup.js';
 
 const ZONE = 'America/Argentina/Buenos_Aires';
 
 /** The demo restaurant of SPEC §1, as events. */
-function demoEvents(now: number): { label: string; pending: PendingEvent }[] {
+function demoEvents(now: number): { label: string; event: DomainEvent; exists: (deps: Dependencies) => Promise<unknown> }[] {
   const audit = { createdAt: now, updatedAt: now };
   const restaurant = {
     id: 'R1',
@@ -44,41 +46,32 @@ function demoEvents(now: number): { label: string; pending: PendingEvent }[] {
   return [
     {
       label: 'restaurant R1',
-      pending: { stream: streams.restaurant('R1'), expectedVersion: 'none', event: { type: 'RestaurantRegistered', data: { restaurant } } },
+      event: { type: 'RestaurantRegistered', data: { restaurant } },
+      exists: (deps) => deps.reads.restaurant('R1'),
     },
     {
       label: 'sector S1',
-      pending: {
-        stream: streams.sector('S1'),
-        expectedVersion: 'none',
-        event: { type: 'SectorAdded', data: { sector: { id: 'S1', restaurantId: 'R1', name: 'Main Hall', ...audit } } },
-      },
+      event: { type: 'SectorAdded', data: { sector: { id: 'S1', restaurantId: 'R1', name: 'Main Hall', ...audit } } },
+      exists: (deps) => deps.reads.sector('S1'),
     },
     ...tables.map(([id, minSize, maxSize]) => ({
       label: `table ${id}`,
-      pending: {
-        stream: streams.table(id),
-        expectedVersion: 'none' as const,
-        event: { type: 'TableAdded' as const, data: { table: { id, sectorId: 'S1', name: id, minSize, maxSize, ...audit } } },
-      },
+      event: { type: 'TableAdded' as const, data: { table: { id, sectorId: 'S1', name: id, minSize, maxSize, ...audit } } },
+      exists: (deps: Dependencies) => deps.reads.table(id),
     })),
-    {
-      label: 'booking B1',
-      pending: { stream: streams.booking('B1'), expectedVersion: 'none', event: { type: 'BookingConfirmed', data: { booking } } },
-    },
+    { label: 'booking B1', event: { type: 'BookingConfirmed', data: { booking } }, exists: (deps) => deps.reads.booking('B1') },
   ];
 }
 
 /** Loads whatever part of the demo data is missing; what exists is left as it is. */
 export async function seedDemo(deps: Dependencies, caller: Caller): Promise<SeedResult> {
-  const now = deps.clock.now();
   const result: SeedResult = { created: [], existing: [] };
-  for (const { label, pending } of demoEvents(now)) {
+  for (const { label, event, exists } of demoEvents(deps.clock.now())) {
     try {
-      await deps.events.append([pending], { actor: caller.actor, requestId: caller.requestId }, now);
+      await createEntity(deps, caller, event, label, () => exists(deps));
       result.created.push(label);
     } catch (error) {
-      if (!(error instanceof StreamVersionConflict)) throw error;
+      if (!isAppError(error) || error.code !== 'already_exists') throw error;
       result.existing.push(label);
     }
   }

@@ -4,7 +4,8 @@ import { AppError } from '../../errors/catalogue.js';
 import type { RestaurantInput, SectorInput, TableInput } from '../contracts/setup.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
-import { StreamVersionConflict, streams, type PendingEvent } from '../ports/eventStore.js';
+import { handleCommand } from '../commandHandling/handleCommand.js';
+import type { DomainEvent } from '../ports/eventStore.js';
 import { restaurantView, sectorView, tableView } from '../views.js';
 
 function checkWindows(windows: LocalWindow[] | undefined): void {
@@ -12,14 +13,20 @@ function checkWindows(windows: LocalWindow[] | undefined): void {
   if (problem) throw new AppError('invalid_input', problem);
 }
 
-/** Appends an entity's first event; a stream that exists means the id is taken. */
-async function appendNew(deps: Dependencies, pending: PendingEvent, caller: Caller, label: string): Promise<void> {
-  try {
-    await deps.events.append([pending], { actor: caller.actor, requestId: caller.requestId }, deps.clock.now());
-  } catch (error) {
-    if (error instanceof StreamVersionConflict) throw new AppError('already_exists', `${label} already exists`);
-    throw error;
-  }
+/** Appends an entity's first event; an entity that exists already answers 409 `already_exists`. */
+export function createEntity(
+  deps: Dependencies,
+  caller: Caller,
+  event: DomainEvent,
+  label: string,
+  exists: () => Promise<unknown>,
+): Promise<void> {
+  return handleCommand(deps, caller, {
+    decide: async () => {
+      if (await exists()) throw new AppError('already_exists', `${label} already exists`);
+      return { events: [event], result: undefined };
+    },
+  });
 }
 
 export async function registerRestaurant(deps: Dependencies, input: RestaurantInput, caller: Caller) {
@@ -37,7 +44,7 @@ export async function registerRestaurant(deps: Dependencies, input: RestaurantIn
     updatedAt: now,
   };
   const event = { type: 'RestaurantRegistered', data: { restaurant } } as const;
-  await appendNew(deps, { stream: streams.restaurant(input.id), expectedVersion: 'none', event }, caller, `restaurant ${input.id}`);
+  await createEntity(deps, caller, event, `restaurant ${input.id}`, () => deps.reads.restaurant(input.id));
   return restaurantView(restaurant);
 }
 
@@ -47,7 +54,7 @@ export async function addSector(deps: Dependencies, input: SectorInput, caller: 
   const now = deps.clock.now();
   const sector: Sector = { ...input, createdAt: now, updatedAt: now };
   const event = { type: 'SectorAdded', data: { sector } } as const;
-  await appendNew(deps, { stream: streams.sector(input.id), expectedVersion: 'none', event }, caller, `sector ${input.id}`);
+  await createEntity(deps, caller, event, `sector ${input.id}`, () => deps.reads.sector(input.id));
   return sectorView(sector, restaurant.timezone);
 }
 
@@ -58,6 +65,6 @@ export async function addTable(deps: Dependencies, input: TableInput, caller: Ca
   const now = deps.clock.now();
   const table: Table = { ...input, createdAt: now, updatedAt: now };
   const event = { type: 'TableAdded', data: { table } } as const;
-  await appendNew(deps, { stream: streams.table(input.id), expectedVersion: 'none', event }, caller, `table ${input.id}`);
+  await createEntity(deps, caller, event, `table ${input.id}`, () => deps.reads.table(input.id));
   return tableView(table, restaurant.timezone);
 }

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { calendarDate, entityId } from './fields.js';
+import { calendarDateSchema, entityIdSchema } from './fields.js';
 
 const instant = z.iso.datetime({ offset: true }).meta({ example: '2025-10-22T18:00:00-03:00' });
 
-export const blackoutInput = z
+export const blackoutInputSchema = z
   .object({
-    id: entityId,
-    restaurantId: entityId,
-    sectorId: entityId,
+    id: entityIdSchema,
+    restaurantId: entityIdSchema,
+    sectorId: entityIdSchema,
     /** Absent: every table of the sector. */
-    tableIds: z.array(entityId).min(1).max(500).optional(),
+    tableIds: z.array(entityIdSchema).min(1).max(500).optional(),
     start: instant,
     end: instant,
     reason: z.string().trim().min(1).max(500).optional(),
@@ -17,19 +17,19 @@ export const blackoutInput = z
     cancelConflicting: z.boolean().default(false),
   })
   .refine((input) => Date.parse(input.start) < Date.parse(input.end), { message: 'start must be before end', path: ['end'] });
-export type BlackoutInput = z.output<typeof blackoutInput>;
+export type BlackoutInput = z.output<typeof blackoutInputSchema>;
 
-export const blackoutResize = z
+export const blackoutResizeSchema = z
   .object({ start: instant, end: instant, cancelConflicting: z.boolean().default(false) })
   .refine((input) => Date.parse(input.start) < Date.parse(input.end), { message: 'start must be before end', path: ['end'] });
-export type BlackoutResize = z.output<typeof blackoutResize>;
+export type BlackoutResize = z.output<typeof blackoutResizeSchema>;
 
-export const blackoutIdParams = z.object({ id: entityId });
+export const blackoutIdParamsSchema = z.object({ id: entityIdSchema });
 
-export const blackoutsQuery = z.object({ restaurantId: entityId, sectorId: entityId, date: calendarDate });
-export type BlackoutsQuery = z.output<typeof blackoutsQuery>;
+export const blackoutsQuerySchema = z.object({ restaurantId: entityIdSchema, sectorId: entityIdSchema, date: calendarDateSchema });
+export type BlackoutsQuery = z.output<typeof blackoutsQuerySchema>;
 
-export const blackoutView = z
+export const blackoutViewSchema = z
   .object({
     id: z.string(),
     restaurantId: z.string(),
@@ -46,6 +46,6 @@ export const blackoutView = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Blackout' });
-export type BlackoutView = z.infer<typeof blackoutView>;
+export type BlackoutView = z.infer<typeof blackoutViewSchema>;
 
-export const blackoutList = z.object({ date: calendarDate, items: z.array(blackoutView) });
+export const blackoutListSchema = z.object({ date: calendarDateSchema, items: z.array(blackoutViewSchema) });

@@ -1,46 +1,46 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../domain/bookings/booking.js';
 import {
-  calendarDate,
-  durationMinutes,
-  entityId,
-  gridTime,
-  instantWithOffset,
-  partySize,
-  queryDuration,
-  queryLimit,
-  queryPartySize,
+  calendarDateSchema,
+  durationMinutesSchema,
+  entityIdSchema,
+  gridTimeSchema,
+  instantWithOffsetSchema,
+  partySizeSchema,
+  queryDurationSchema,
+  queryLimitSchema,
+  queryPartySizeSchema,
 } from './fields.js';
 
 const requestedWindow = {
-  windowStart: gridTime.optional().meta({
+  windowStart: gridTimeSchema.optional().meta({
     description:
       'The stay starts at or after this local time. With windowEnd too, stays flush with their neighbours rank before earlier ones.',
   }),
-  windowEnd: gridTime.optional().meta({
+  windowEnd: gridTimeSchema.optional().meta({
     description: 'The stay ends by this local time. Without both ends, the earliest start ranks first.',
   }),
 };
 
-export const discoverQuery = z.object({
-  restaurantId: entityId,
-  sectorId: entityId,
-  date: calendarDate,
-  partySize: queryPartySize,
+export const discoverQuerySchema = z.object({
+  restaurantId: entityIdSchema,
+  sectorId: entityIdSchema,
+  date: calendarDateSchema,
+  partySize: queryPartySizeSchema,
   /** Optional when the restaurant has duration rules. */
-  duration: queryDuration.optional(),
+  duration: queryDurationSchema.optional(),
   ...requestedWindow,
-  limit: queryLimit,
+  limit: queryLimitSchema,
 });
-export type DiscoverQuery = z.output<typeof discoverQuery>;
+export type DiscoverQuery = z.output<typeof discoverQuerySchema>;
 
-export const createBookingBody = z.object({
-  restaurantId: entityId,
-  sectorId: entityId,
-  partySize,
+export const createBookingBodySchema = z.object({
+  restaurantId: entityIdSchema,
+  sectorId: entityIdSchema,
+  partySize: partySizeSchema,
   /** Optional when the restaurant has duration rules. */
-  durationMinutes: durationMinutes.optional(),
-  date: calendarDate,
+  durationMinutes: durationMinutesSchema.optional(),
+  date: calendarDateSchema,
   ...requestedWindow,
   guestName: z.string().trim().min(1).max(200).optional(),
   guestEmail: z.email().max(320).optional(),
@@ -52,7 +52,7 @@ export const createBookingBody = z.object({
   /** When nothing fits: join the sector's waitlist (202) instead of 409 `no_capacity`. */
   waitlist: z.boolean().optional(),
 });
-export type CreateBookingInput = z.output<typeof createBookingBody>;
+export type CreateBookingInput = z.output<typeof createBookingBodySchema>;
 
 /** The guest fields as answers carry them (already checked on the way in). */
 export const guestOut = {
@@ -62,29 +62,29 @@ export const guestOut = {
   notes: z.string().optional(),
 };
 
-export const dayQuery = z.object({
-  restaurantId: entityId,
-  sectorId: entityId,
-  date: calendarDate,
+export const dayQuerySchema = z.object({
+  restaurantId: entityIdSchema,
+  sectorId: entityIdSchema,
+  date: calendarDateSchema,
   /** An instant with an offset: list the day as it stood then. */
   asOf: z.iso.datetime({ offset: true }).optional(),
 });
-export type DayQuery = z.output<typeof dayQuery>;
+export type DayQuery = z.output<typeof dayQuerySchema>;
 
-export const bookingIdParams = z.object({ id: entityId });
+export const bookingIdParamsSchema = z.object({ id: entityIdSchema });
 
-export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1–255 visible ASCII characters' });
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1–255 visible ASCII characters' });
 
-export const bookingView = z
+export const bookingViewSchema = z
   .object({
     id: z.string(),
     restaurantId: z.string(),
     sectorId: z.string(),
-    date: calendarDate,
+    date: calendarDateSchema,
     tableIds: z.array(z.string()),
     partySize: z.int(),
-    start: instantWithOffset,
-    end: instantWithOffset,
+    start: instantWithOffsetSchema,
+    end: instantWithOffsetSchema,
     durationMinutes: z.int(),
     status: z.enum(BOOKING_STATUSES),
     statusReason: z.enum(['cancelled', 'rejected', 'expired']).optional(),
@@ -94,23 +94,23 @@ export const bookingView = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Booking' });
-export type BookingView = z.infer<typeof bookingView>;
+export type BookingView = z.infer<typeof bookingViewSchema>;
 
-export const candidateView = z.object({
+const candidateViewSchema = z.object({
   kind: z.enum(['single', 'combo']),
   tableIds: z.array(z.string()),
-  start: instantWithOffset,
-  end: instantWithOffset,
+  start: instantWithOffsetSchema,
+  end: instantWithOffsetSchema,
   score: z.number(),
   rationale: z.string(),
 });
 
-export const discoverResponse = z.object({
+export const discoverResponseSchema = z.object({
   slotMinutes: z.literal(15),
   durationMinutes: z.int(),
-  candidates: z.array(candidateView),
+  candidates: z.array(candidateViewSchema),
 });
-export type DiscoverResponse = z.infer<typeof discoverResponse>;
+export type DiscoverResponse = z.infer<typeof discoverResponseSchema>;
 
-export const dayResponse = z.object({ date: calendarDate, items: z.array(bookingView) });
-export type DayResponse = z.infer<typeof dayResponse>;
+export const dayResponseSchema = z.object({ date: calendarDateSchema, items: z.array(bookingViewSchema) });
+export type DayResponse = z.infer<typeof dayResponseSchema>;

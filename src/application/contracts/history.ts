@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { bookingView } from './bookings.js';
+import { bookingViewSchema } from './bookings.js';
 
-export const bookingHistory = z
+export const bookingHistorySchema = z
   .object({
     bookingId: z.string(),
     events: z.array(
@@ -12,9 +12,9 @@ export const bookingHistory = z
         recordedAt: z.string(),
         actor: z.string(),
         requestId: z.string().optional(),
-        booking: bookingView,
+        booking: bookingViewSchema,
       }),
     ),
   })
   .meta({ id: 'BookingHistory' });
-export type BookingHistory = z.infer<typeof bookingHistory>;
+export type BookingHistory = z.infer<typeof bookingHistorySchema>;

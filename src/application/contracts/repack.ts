@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import { calendarDate, entityId } from './fields.js';
+import { calendarDateSchema, entityIdSchema } from './fields.js';
 
-export const repackParams = z.object({ id: entityId });
+export const repackParamsSchema = z.object({ id: entityIdSchema });
 
-export const repackQuery = z.object({
-  date: calendarDate,
+export const repackQuerySchema = z.object({
+  date: calendarDateSchema,
   /** `true`: show the plan and change nothing. */
   dryRun: z
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
 });
-export type RepackQuery = z.output<typeof repackQuery>;
+export type RepackQuery = z.output<typeof repackQuerySchema>;
 
-export const repackReport = z
+export const repackReportSchema = z
   .object({
     sectorId: z.string(),
-    date: calendarDate,
+    date: calendarDateSchema,
     dryRun: z.boolean(),
     /** Seats left empty, Σ(Σ maxSize − party), before and after. */
     wasteBefore: z.int(),
@@ -27,4 +27,4 @@ export const repackReport = z
     moves: z.array(z.object({ bookingId: z.string(), from: z.array(z.string()), to: z.array(z.string()) })),
   })
   .meta({ id: 'RepackReport' });
-export type RepackReport = z.infer<typeof repackReport>;
+export type RepackReport = z.infer<typeof repackReportSchema>;

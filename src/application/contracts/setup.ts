@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { entityId, serviceWindow, timeZone } from './fields.js';
+import { entityIdSchema, serviceWindowSchema, timeZoneSchema } from './fields.js';
 
-const windows = z.array(serviceWindow).max(12).optional();
+const windows = z.array(serviceWindowSchema).max(12).optional();
 
 const stay = z
   .int()
@@ -28,10 +28,10 @@ const durationRules = z
     message: 'each rule needs its own upTo',
   });
 
-export const restaurantInput = z.object({
-  id: entityId,
+export const restaurantInputSchema = z.object({
+  id: entityIdSchema,
   name: z.string().trim().min(1).max(200),
-  timezone: timeZone,
+  timezone: timeZoneSchema,
   windows,
   durationRange: z
     .object({
@@ -47,23 +47,23 @@ export const restaurantInput = z.object({
   durationRules: durationRules.optional(),
   largeGroups: largeGroups.optional(),
 });
-export type RestaurantInput = z.output<typeof restaurantInput>;
+export type RestaurantInput = z.output<typeof restaurantInputSchema>;
 
-export const sectorInput = z.object({
-  id: entityId,
-  restaurantId: entityId,
+export const sectorInputSchema = z.object({
+  id: entityIdSchema,
+  restaurantId: entityIdSchema,
   name: z.string().trim().min(1).max(200),
   windows,
 });
-export type SectorInput = z.output<typeof sectorInput>;
+export type SectorInput = z.output<typeof sectorInputSchema>;
 
 const seats = z.int().positive().max(1000);
 
 /** Accepts `minSize`/`maxSize` or the seed's `capacityMin`/`capacityMax`. */
-export const tableInput = z
+export const tableInputSchema = z
   .object({
-    id: entityId,
-    sectorId: entityId,
+    id: entityIdSchema,
+    sectorId: entityIdSchema,
     name: z.string().trim().min(1).max(200).optional(),
     minSize: seats.optional(),
     maxSize: seats.optional(),
@@ -83,16 +83,16 @@ export const tableInput = z
     }
     return { id: table.id, sectorId: table.sectorId, name: table.name ?? table.id, minSize, maxSize };
   });
-export type TableInput = z.output<typeof tableInput>;
+export type TableInput = z.output<typeof tableInputSchema>;
 
 const audit = { createdAt: z.string(), updatedAt: z.string() };
 
-export const restaurantView = z
+export const restaurantViewSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     timezone: z.string(),
-    windows: z.array(serviceWindow).optional(),
+    windows: z.array(serviceWindowSchema).optional(),
     durationRange: z.object({ min: z.int(), max: z.int() }),
     durationRules: durationRules.optional(),
     largeGroups: largeGroups.optional(),
@@ -100,22 +100,22 @@ export const restaurantView = z
   })
   .meta({ id: 'Restaurant' });
 
-export const sectorView = z
-  .object({ id: z.string(), restaurantId: z.string(), name: z.string(), windows: z.array(serviceWindow).optional(), ...audit })
+export const sectorViewSchema = z
+  .object({ id: z.string(), restaurantId: z.string(), name: z.string(), windows: z.array(serviceWindowSchema).optional(), ...audit })
   .meta({ id: 'Sector' });
 
-export const tableView = z
+export const tableViewSchema = z
   .object({ id: z.string(), sectorId: z.string(), name: z.string(), minSize: z.int(), maxSize: z.int(), ...audit })
   .meta({ id: 'Table' });
 
-export const seedResult = z.object({ created: z.array(z.string()), existing: z.array(z.string()) });
-export type SeedResult = z.infer<typeof seedResult>;
+export const seedResultSchema = z.object({ created: z.array(z.string()), existing: z.array(z.string()) });
+export type SeedResult = z.infer<typeof seedResultSchema>;
 
-export const adminInfo = z.object({
+export const adminInfoSchema = z.object({
   service: z.literal('wokibrain'),
   version: z.string(),
   store: z.string(),
   startedAt: z.string(),
   counts: z.object({ restaurants: z.int(), sectors: z.int(), tables: z.int(), bookings: z.int() }),
 });
-export type AdminInfo = z.infer<typeof adminInfo>;
+export type AdminInfo = z.infer<typeof adminInfoSchema>;

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { guestOut } from './bookings.js';
-import { calendarDate, entityId } from './fields.js';
+import { calendarDateSchema, entityIdSchema } from './fields.js';
 
-export const waitlistIdParams = z.object({ id: entityId });
+export const waitlistIdParamsSchema = z.object({ id: entityIdSchema });
 
-export const waitlistEntryView = z
+export const waitlistEntryViewSchema = z
   .object({
     id: z.string(),
     restaurantId: z.string(),
     sectorId: z.string(),
-    date: calendarDate,
+    date: calendarDateSchema,
     partySize: z.int(),
     durationMinutes: z.int().optional(),
     windowStart: z.string().optional(),
@@ -22,4 +22,4 @@ export const waitlistEntryView = z
     updatedAt: z.string(),
   })
   .meta({ id: 'WaitlistEntry' });
-export type WaitlistEntryView = z.infer<typeof waitlistEntryView>;
+export type WaitlistEntryView = z.infer<typeof waitlistEntryViewSchema>;

@@ -19,14 +19,25 @@ export async function* exportLog(store: EventLogMaintenance): AsyncGenerator<str
   }
 }
 
-/** Restores a log written by `exportLog` into an empty store; returns how many events it wrote. */
+/**
+ * Restores a log written by `exportLog` into an empty store; returns how many events it wrote.
+ * The lines are taken in hand before anything is awaited, so that a source that pushes
+ * its lines (readline, an event emitter) cannot emit some while the store answers.
+ */
 export async function importLog(store: EventLogMaintenance, lines: AsyncIterable<string>): Promise<number> {
-  if ((await store.readAll(0, 1)).length > 0) throw new Error('restore needs an empty store: this one already holds events');
+  const source = lines[Symbol.asyncIterator]();
+  const remaining: AsyncIterable<string> = { [Symbol.asyncIterator]: () => source };
+  try {
+    if ((await store.readAll(0, 1)).length > 0) throw new Error('restore needs an empty store: this one already holds events');
+  } catch (error) {
+    await source.return?.();
+    throw error;
+  }
   let header = true;
   let batch: StoredEvent[] = [];
   let count = 0;
   let lastPosition = 0;
-  for await (const line of lines) {
+  for await (const line of remaining) {
     if (line.trim() === '') continue;
     const value = JSON.parse(line) as Record<string, unknown>;
     if (header) {

@@ -1,7 +1,7 @@
-import type { BookingEvent } from '../../domain/bookings/bookingEvents.js';
-import type { BlackoutEvent } from '../../domain/blackouts/blackout.js';
+import { bookingIdOf, isBookingEvent, type BookingEvent } from '../../domain/bookings/bookingEvents.js';
+import { blackoutIdOf, isBlackoutEvent, type BlackoutEvent } from '../../domain/blackouts/blackout.js';
 import type { SetupEvent } from '../../domain/restaurants/restaurant.js';
-import type { WaitlistEvent } from '../../domain/waitlist/waitlistEntry.js';
+import { entryIdOf, isWaitlistEvent, type WaitlistEvent } from '../../domain/waitlist/waitlistEntry.js';
 
 export type DomainEvent = BookingEvent | SetupEvent | BlackoutEvent | WaitlistEvent;
 
@@ -92,3 +92,18 @@ export const streams = {
   blackout: (id: string) => `blackout-${id}`,
   waitlist: (id: string) => `waitlist-${id}`,
 };
+
+/** The stream an event belongs on: the stream of the entity it is about. */
+export function streamOf(event: DomainEvent): string {
+  if (isBookingEvent(event)) return streams.booking(bookingIdOf(event));
+  if (isBlackoutEvent(event)) return streams.blackout(blackoutIdOf(event));
+  if (isWaitlistEvent(event)) return streams.waitlist(entryIdOf(event));
+  switch (event.type) {
+    case 'RestaurantRegistered':
+      return streams.restaurant(event.data.restaurant.id);
+    case 'SectorAdded':
+      return streams.sector(event.data.sector.id);
+    case 'TableAdded':
+      return streams.table(event.data.table.id);
+  }
+}

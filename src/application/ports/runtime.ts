@@ -4,6 +4,7 @@ export interface Clock {
 
 export interface IdGenerator {
   bookingId(): string;
+  waitlistEntryId(): string;
 }
 
 /** Serialises work on one key. Only lowers contention: the store still refuses overlaps. */

@@ -25,12 +25,12 @@ export interface BlackoutPlaced {
 }
 
 /** New bounds for a blackout; a shorter one frees seats at once. */
-export interface BlackoutResized {
+interface BlackoutResized {
   type: 'BlackoutResized';
   data: { blackoutId: string; start: Instant; end: Instant; at: Instant };
 }
 
-export interface BlackoutLifted {
+interface BlackoutLifted {
   type: 'BlackoutLifted';
   data: { blackoutId: string; at: Instant };
 }

@@ -5,7 +5,7 @@ export const BOOKING_STATUSES = ['CONFIRMED', 'PENDING', 'CANCELLED'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /** Statuses that keep the tables: only these block availability. A hold does, until it ends. */
-export const SEAT_TAKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'PENDING'];
+const SEAT_TAKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'PENDING'];
 
 export function takesSeats(status: BookingStatus): boolean {
   return SEAT_TAKING_STATUSES.includes(status);

@@ -24,9 +24,9 @@ export interface BookingReassigned {
 }
 
 export type BookingCancelled = StatusChange<'BookingCancelled'>;
-export type BookingApproved = StatusChange<'BookingApproved'>;
-export type BookingRejected = StatusChange<'BookingRejected'>;
-export type HoldExpired = StatusChange<'HoldExpired'>;
+type BookingApproved = StatusChange<'BookingApproved'>;
+type BookingRejected = StatusChange<'BookingRejected'>;
+type HoldExpired = StatusChange<'HoldExpired'>;
 
 export type BookingOpened = BookingConfirmed | BookingHeld;
 export type BookingStatusChanged = BookingCancelled | BookingApproved | BookingRejected | HoldExpired;
@@ -41,7 +41,7 @@ const STATUS_CHANGE_TYPES: readonly string[] = [
   'BookingReassigned',
 ] satisfies (BookingStatusChanged | BookingReassigned)['type'][];
 
-export function isBookingOpened(event: { type: string }): event is BookingOpened {
+function isBookingOpened(event: { type: string }): event is BookingOpened {
   return OPENING_TYPES.includes(event.type);
 }
 
@@ -70,32 +70,4 @@ export function evolveBooking(state: Booking | null, event: BookingEvent): Booki
   if (reason) next.statusReason = reason;
   if (status !== 'PENDING') delete next.holdExpiresAt;
   return next;
-}
-
-/** updatedAt must move on every mutation, even within the same millisecond. */
-const nextUpdate = (booking: Booking, at: number) => Math.max(at, booking.updatedAt + 1);
-
-/** Cancelling twice changes nothing, so the second cancel decides no event. */
-export function decideCancel(booking: Booking, at: number): BookingEvent[] {
-  if (booking.status === 'CANCELLED') return [];
-  return [{ type: 'BookingCancelled', data: { bookingId: booking.id, at: nextUpdate(booking, at) } }];
-}
-
-export type HoldDecision = 'approve' | 'reject';
-
-/**
- * What answering a hold decides: a live hold is approved or rejected; a hold past
- * its time has expired, whatever was asked; anything else is not a hold.
- */
-export function decideHold(booking: Booking, decision: HoldDecision, at: number): BookingStatusChanged | 'not_pending' {
-  if (booking.status !== 'PENDING') return 'not_pending';
-  const data = { bookingId: booking.id, at: nextUpdate(booking, at) };
-  if (booking.holdExpiresAt !== undefined && at >= booking.holdExpiresAt) return { type: 'HoldExpired', data };
-  return decision === 'approve' ? { type: 'BookingApproved', data } : { type: 'BookingRejected', data };
-}
-
-/** A hold past its time expires; anything else is left alone. */
-export function decideExpiry(booking: Booking, at: number): BookingEvent[] {
-  if (booking.status !== 'PENDING' || booking.holdExpiresAt === undefined || at < booking.holdExpiresAt) return [];
-  return [{ type: 'HoldExpired', data: { bookingId: booking.id, at: nextUpdate(booking, at) } }];
 }

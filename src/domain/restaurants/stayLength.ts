@@ -11,3 +11,15 @@ export function durationForParty(rules: DurationRules, partySize: number): numbe
   const sorted = [...rules.rules].sort((a, b) => a.upTo - b.upTo);
   return sorted.find((rule) => partySize <= rule.upTo)?.minutes ?? rules.otherwise;
 }
+
+/**
+ * How long a large party's hold lasts before it lapses, when the restaurant holds
+ * parties of its size for approval; `undefined` when the party is confirmed at once.
+ */
+export function holdMinutesFor(
+  restaurant: { largeGroups?: { threshold: number; holdMinutes: number } | undefined },
+  partySize: number,
+): number | undefined {
+  const largeGroups = restaurant.largeGroups;
+  return largeGroups && partySize >= largeGroups.threshold ? largeGroups.holdMinutes : undefined;
+}

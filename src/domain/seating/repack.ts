@@ -60,7 +60,7 @@ export interface RepackBooking {
 /** Anything a table is unavailable for that repack must not move: blackouts, holds… */
 export type RepackFixedBlock = Pick<SeatBlock, 'tableId' | 'start' | 'end'>;
 
-export interface RepackLimits {
+interface RepackLimits {
   /** Search nodes allowed per booking placement once a first set is found (20× that before). */
   nodeBudget?: number;
   /** Local-search passes over all bookings, per run. */
@@ -79,7 +79,7 @@ export interface RepackInput {
   limits?: RepackLimits;
 }
 
-export interface RepackAssignment {
+interface RepackAssignment {
   bookingId: string;
   /** Tables before, sorted by id. */
   from: string[];
@@ -100,9 +100,9 @@ export interface RepackResult {
 }
 
 /** Search nodes per placement once a first set is found; before that, up to 20 times as many. */
-export const REPACK_NODE_BUDGET = 1_000;
+const REPACK_NODE_BUDGET = 1_000;
 const FIRST_ANSWER_FACTOR = 20;
-export const REPACK_MAX_PASSES = 25;
+const REPACK_MAX_PASSES = 25;
 
 interface Table {
   id: string;

@@ -57,7 +57,7 @@ export function hasWholeMinuteOffset(zoneName: string, instant: Instant): boolea
 }
 
 /** The zone's offset from UTC, in minutes, at that instant. */
-export function offsetAt(zoneName: string, instant: Instant): number {
+function offsetAt(zoneName: string, instant: Instant): number {
   return zoneOf(zoneName).offset(instant);
 }
 

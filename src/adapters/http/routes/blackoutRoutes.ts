@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  blackoutIdParams,
-  blackoutInput,
-  blackoutList,
-  blackoutResize,
-  blackoutsQuery,
-  blackoutView,
+  blackoutIdParamsSchema,
+  blackoutInputSchema,
+  blackoutListSchema,
+  blackoutResizeSchema,
+  blackoutsQuerySchema,
+  blackoutViewSchema,
 } from '../../../application/contracts/blackouts.js';
-import { errorBody } from '../../../application/contracts/errors.js';
+import { errorBodySchema } from '../../../application/contracts/errors.js';
 import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
@@ -20,15 +20,15 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
 ) => {
   server.addHook('preHandler', requireAdminSecret(adminSecret));
   const common = { hide: hidden, tags: ['blackouts'], headers: z.object({ 'x-admin-secret': z.string().optional() }) };
-  const errors = { '4xx': errorBody };
+  const errors = { '4xx': errorBodySchema };
 
   server.post('/woki/blackouts', {
     config: { op: 'place_blackout' },
     schema: {
       ...common,
       summary: 'Take tables (or the whole sector) out of service; 409 seats_taken lists what is in the way',
-      body: blackoutInput,
-      response: { 201: blackoutView, ...errors },
+      body: blackoutInputSchema,
+      response: { 201: blackoutViewSchema, ...errors },
     },
     handler: async (request, reply) => reply.code(201).send(await app.placeBlackout(request.body, callerOf(request))),
   });
@@ -38,8 +38,8 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
     schema: {
       ...common,
       summary: 'Active blackouts of a sector on a local date',
-      querystring: blackoutsQuery,
-      response: { 200: blackoutList, ...errors },
+      querystring: blackoutsQuerySchema,
+      response: { 200: blackoutListSchema, ...errors },
     },
     handler: async (request) => app.listBlackouts(request.query),
   });
@@ -49,9 +49,9 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
     schema: {
       ...common,
       summary: 'Move the bounds of a blackout',
-      params: blackoutIdParams,
-      body: blackoutResize,
-      response: { 200: blackoutView, ...errors },
+      params: blackoutIdParamsSchema,
+      body: blackoutResizeSchema,
+      response: { 200: blackoutViewSchema, ...errors },
     },
     handler: async (request) => app.resizeBlackout(request.params.id, request.body, callerOf(request)),
   });
@@ -61,7 +61,7 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
     schema: {
       ...common,
       summary: 'Lift a blackout: its seats free at once',
-      params: blackoutIdParams,
+      params: blackoutIdParamsSchema,
       response: { 204: z.null(), ...errors },
     },
     handler: async (request, reply) => {

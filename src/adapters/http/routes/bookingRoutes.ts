@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  bookingIdParams,
-  bookingView,
-  createBookingBody,
-  dayQuery,
-  dayResponse,
-  discoverQuery,
-  discoverResponse,
-  idempotencyKey,
+  bookingIdParamsSchema,
+  bookingViewSchema,
+  createBookingBodySchema,
+  dayQuerySchema,
+  dayResponseSchema,
+  discoverQuerySchema,
+  discoverResponseSchema,
+  idempotencyKeySchema,
 } from '../../../application/contracts/bookings.js';
-import { errorBody } from '../../../application/contracts/errors.js';
-import { waitlistEntryView, waitlistIdParams } from '../../../application/contracts/waitlist.js';
-import { bookingHistory } from '../../../application/contracts/history.js';
+import { errorBodySchema } from '../../../application/contracts/errors.js';
+import { waitlistEntryViewSchema, waitlistIdParamsSchema } from '../../../application/contracts/waitlist.js';
+import { bookingHistorySchema } from '../../../application/contracts/history.js';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
 import { callerOf } from '../requestContext.js';
 
@@ -22,7 +22,7 @@ export interface RouteOptions {
   hidden: boolean;
 }
 
-const errors = { '4xx': errorBody };
+const errors = { '4xx': errorBodySchema };
 
 export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const tags = ['bookings'];
@@ -33,8 +33,8 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: 'Ranked seating candidates for a party; changes nothing',
-      querystring: discoverQuery,
-      response: { 200: discoverResponse, ...errors },
+      querystring: discoverQuerySchema,
+      response: { 200: discoverResponseSchema, ...errors },
     },
     handler: async (request) => app.discover(request.query),
   });
@@ -45,9 +45,9 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: 'Book the best candidate still free, atomically (or join the waitlist: 202); Idempotency-Key makes retries safe',
-      headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
-      body: createBookingBody,
-      response: { 201: bookingView, 202: waitlistEntryView, ...errors },
+      headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+      body: createBookingBodySchema,
+      response: { 201: bookingViewSchema, 202: waitlistEntryViewSchema, ...errors },
     },
     handler: async (request, reply) => {
       const outcome = await app.createBooking(request.body, callerOf(request), request.headers['idempotency-key']);
@@ -62,8 +62,8 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: "A sector's bookings for one service date, by start",
-      querystring: dayQuery,
-      response: { 200: dayResponse, ...errors },
+      querystring: dayQuerySchema,
+      response: { 200: dayResponseSchema, ...errors },
     },
   };
   server.get('/woki/bookings/day', { ...listDay, handler: async (request) => app.listDay(request.query) });
@@ -75,7 +75,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
 
   server.get('/woki/bookings/:id', {
     config: { op: 'get_booking' },
-    schema: { hide: hidden, tags, summary: 'One booking', params: bookingIdParams, response: { 200: bookingView, ...errors } },
+    schema: { hide: hidden, tags, summary: 'One booking', params: bookingIdParamsSchema, response: { 200: bookingViewSchema, ...errors } },
     handler: async (request) => app.getBooking(request.params.id),
   });
 
@@ -85,8 +85,8 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: "The booking's events, oldest first, with the booking as it stood after each",
-      params: bookingIdParams,
-      response: { 200: bookingHistory, ...errors },
+      params: bookingIdParamsSchema,
+      response: { 200: bookingHistorySchema, ...errors },
     },
     handler: async (request) => app.bookingHistory(request.params.id),
   });
@@ -97,8 +97,8 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: 'A waitlist entry; once BOOKED it names its booking',
-      params: waitlistIdParams,
-      response: { 200: waitlistEntryView, ...errors },
+      params: waitlistIdParamsSchema,
+      response: { 200: waitlistEntryViewSchema, ...errors },
     },
     handler: async (request) => app.getWaitlistEntry(request.params.id),
   });
@@ -109,7 +109,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: 'Leave the waitlist; leaving twice is fine',
-      params: waitlistIdParams,
+      params: waitlistIdParamsSchema,
       response: { 204: z.null(), ...errors },
     },
     handler: async (request, reply) => {
@@ -124,7 +124,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       hide: hidden,
       tags,
       summary: 'Cancel a booking and free its seats at once; cancelling twice is fine',
-      params: bookingIdParams,
+      params: bookingIdParamsSchema,
       response: { 204: z.null().describe('Cancelled'), ...errors },
     },
     handler: async (request, reply) => {

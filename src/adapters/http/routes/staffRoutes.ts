@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bookingIdParams, bookingView } from '../../../application/contracts/bookings.js';
-import { errorBody } from '../../../application/contracts/errors.js';
-import { repackParams, repackQuery, repackReport } from '../../../application/contracts/repack.js';
+import { bookingIdParamsSchema, bookingViewSchema } from '../../../application/contracts/bookings.js';
+import { errorBodySchema } from '../../../application/contracts/errors.js';
+import { repackParamsSchema, repackQuerySchema, repackReportSchema } from '../../../application/contracts/repack.js';
 import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
@@ -14,8 +14,8 @@ export const staffRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: st
     hide: hidden,
     tags: ['bookings'],
     headers: z.object({ 'x-admin-secret': z.string().optional() }),
-    params: bookingIdParams,
-    response: { 200: bookingView, '4xx': errorBody },
+    params: bookingIdParamsSchema,
+    response: { 200: bookingViewSchema, '4xx': errorBodySchema },
   };
 
   server.post('/woki/bookings/:id/approve', {
@@ -31,9 +31,9 @@ export const staffRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: st
       tags: ['bookings'],
       summary: "Re-assign a day's tables to cut seat waste and join free time; times never move (dryRun=true: plan only)",
       headers: schema.headers,
-      params: repackParams,
-      querystring: repackQuery,
-      response: { 200: repackReport, '4xx': errorBody },
+      params: repackParamsSchema,
+      querystring: repackQuerySchema,
+      response: { 200: repackReportSchema, '4xx': errorBodySchema },
     },
     handler: async (request) => app.repackSector(request.params.id, request.query, callerOf(request)),
   });

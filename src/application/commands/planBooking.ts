@@ -1,0 +1,29 @@
+import { decideCreate } from '../../domain/bookings/bookingDecisions.js';
+import type { BookingOpened } from '../../domain/bookings/bookingEvents.js';
+import { holdMinutesFor } from '../../domain/restaurants/stayLength.js';
+import type { Restaurant } from '../../domain/restaurants/restaurant.js';
+import type { CreateBookingInput } from '../contracts/bookings.js';
+import type { Dependencies } from '../dependencies.js';
+import { planSeating, type SeatingRequest } from '../queries/planSeating.js';
+
+export type BookingRequest = SeatingRequest & Pick<CreateBookingInput, 'guestName' | 'guestEmail' | 'guestPhone' | 'notes'>;
+
+/** The event that books the request's best candidate on current state, or `no_capacity`. */
+export async function planBooking(
+  deps: Dependencies,
+  request: BookingRequest,
+  now: number,
+): Promise<{ event: BookingOpened; restaurant: Restaurant }> {
+  const plan = await planSeating(deps.reads, request, 1, deps.caches.sectorState);
+  const event = decideCreate(
+    {
+      ...request,
+      durationMinutes: plan.durationMinutes,
+      bookingId: deps.ids.bookingId(),
+      now,
+      holdMinutes: holdMinutesFor(plan.restaurant, request.partySize),
+    },
+    plan.candidates,
+  );
+  return { event, restaurant: plan.restaurant };
+}

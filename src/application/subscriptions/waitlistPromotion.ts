@@ -1,0 +1,28 @@
+import type { Dependencies } from '../dependencies.js';
+import { promoteWaitlist } from '../commands/waitlist.js';
+import type { StoredEvent } from '../ports/eventStore.js';
+
+/** Events after which seats may be free for someone waiting. */
+const RELEASING_BOOKING: ReadonlySet<string> = new Set(['BookingCancelled', 'BookingRejected', 'HoldExpired']);
+const RELEASING_BLACKOUT: ReadonlySet<string> = new Set(['BlackoutLifted', 'BlackoutResized']);
+
+/** The sector where the event freed seats, if it freed any. */
+async function sectorFreedBy(deps: Dependencies, event: StoredEvent): Promise<string | null> {
+  if (RELEASING_BOOKING.has(event.type))
+    return (await deps.reads.booking((event.data as { bookingId: string }).bookingId))?.value.sectorId ?? null;
+  if (RELEASING_BLACKOUT.has(event.type))
+    return (await deps.reads.blackout((event.data as { blackoutId: string }).blackoutId))?.value.sectorId ?? null;
+  return null;
+}
+
+/**
+ * The first reaction to the log: a cancel, a rejected or expired hold, a lifted or
+ * resized blackout promotes the sector's waitlist. No command calls promotion;
+ * whatever frees seats, through any protocol or process, is seen here.
+ */
+export function promoteWaitlistOnRelease(deps: Dependencies): (event: StoredEvent) => Promise<void> {
+  return async (event) => {
+    const sectorId = await sectorFreedBy(deps, event);
+    if (sectorId) await promoteWaitlist(deps, sectorId);
+  };
+}
