@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { Dependencies } from './application/dependencies.js';
+import type { Credentials } from './application/ports/credentials.js';
+import { ephemeralCredentials } from './adapters/auth/credentials.js';
+import type { AccessStore } from './application/ports/accessStore.js';
 import type { EventLogMaintenance, EventStore } from './application/ports/eventStore.js';
 import type { SubscriptionStore } from './application/ports/eventSubscriptions.js';
 import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
@@ -12,11 +15,13 @@ import { InProcessLocks } from './adapters/runtime/inProcessLocks.js';
 import { randomIds, systemClock } from './adapters/runtime/system.js';
 import { SqliteStore } from './adapters/sqlite/sqliteStore.js';
 import type { Config } from './config/config.js';
+import type { DependencyCheck } from './adapters/runtime/health.js';
+import type { LockLogger } from './adapters/redis/redisLocks.js';
 
 export const VERSION = '0.1.0';
 
 /** Everything a storage adapter provides. */
-export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore & SubscriptionStore;
+export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore & SubscriptionStore & AccessStore;
 
 export interface Composition {
   app: WokiBrain;
@@ -24,6 +29,8 @@ export interface Composition {
   store: Store;
   /** Closes the store and any lock connection. */
   close(): Promise<void>;
+  /** Dependencies that degrade readiness without stopping the service (Redis); none in memory. */
+  checks?: DependencyCheck[];
 }
 
 export interface ComposeOptions {
@@ -32,6 +39,10 @@ export interface ComposeOptions {
   discoverCacheEntries?: number;
   clock?: Clock;
   ids?: IdGenerator;
+  /** The keys behind tokens; random ones (nothing kept across restarts) when absent. */
+  credentials?: Credentials;
+  /** Where the Redis connection reports its trouble (JSON, rate-bounded); silent when absent. */
+  logger?: LockLogger;
 }
 
 type StoreConfig = Pick<Config, 'store' | 'dataDir' | 'databaseUrl'>;
@@ -52,11 +63,15 @@ export async function openStore(config: StoreConfig): Promise<{ store: Store; na
   }
 }
 
-async function openLocks(redisUrl: string | undefined): Promise<{ locks: LockManager; close(): Promise<void> }> {
-  if (!redisUrl) return { locks: new InProcessLocks(), close: async () => {} };
+async function openLocks(
+  redisUrl: string | undefined,
+  logger: LockLogger | undefined,
+): Promise<{ locks: LockManager; close(): Promise<void>; checks: DependencyCheck[] }> {
+  if (!redisUrl) return { locks: new InProcessLocks(), close: async () => {}, checks: [] };
   const { RedisLocks } = await import('./adapters/redis/redisLocks.js');
-  const locks = new RedisLocks(redisUrl);
-  return { locks, close: () => locks.close() };
+  // An unreachable Redis degrades the locks to this process; it never fails a request.
+  const locks = new RedisLocks(redisUrl, logger ? { logger } : {});
+  return { locks, close: () => locks.close(), checks: [locks] };
 }
 
 /** Wires the application to its adapters: the only place that knows which store runs. */
@@ -65,6 +80,8 @@ function composeWith(store: Store, storeName: string, locks: LockManager, option
     events: store,
     reads: store,
     idempotency: store,
+    access: store,
+    credentials: options.credentials ?? ephemeralCredentials(),
     locks,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
@@ -84,7 +101,7 @@ export async function composeFromConfig(
   options: ComposeOptions = {},
 ): Promise<Composition> {
   const { store, name } = await openStore(config);
-  const locks = await openLocks(config.redisUrl);
+  const locks = await openLocks(config.redisUrl, options.logger);
   const composed = composeWith(store, name, locks.locks, {
     idempotencyRetentionMs: config.idempotencyRetentionMs,
     ...(config.discoverCacheEntries === undefined ? {} : { discoverCacheEntries: config.discoverCacheEntries }),
@@ -93,6 +110,7 @@ export async function composeFromConfig(
   return {
     ...composed,
     store,
+    checks: locks.checks,
     close: async () => {
       await locks.close();
       await store.close();

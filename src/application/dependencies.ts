@@ -1,4 +1,7 @@
 import type { ApplicationCaches } from './caches.js';
+import type { Principal } from './access/principal.js';
+import type { AccessStore } from './ports/accessStore.js';
+import type { Credentials } from './ports/credentials.js';
 import type { EventStore } from './ports/eventStore.js';
 import type { IdempotencyStore } from './ports/idempotencyStore.js';
 import type { ReadModel } from './ports/readModel.js';
@@ -8,6 +11,10 @@ export interface Dependencies {
   events: EventStore;
   reads: ReadModel;
   idempotency: IdempotencyStore;
+  /** Users, memberships, API keys, refresh tokens and failed logins: beside the log, not in it. */
+  access: AccessStore;
+  /** Keys and hashes behind access tokens, passwords and guest manage tokens. */
+  credentials: Credentials;
   locks: LockManager;
   clock: Clock;
   ids: IdGenerator;
@@ -22,8 +29,22 @@ export interface Dependencies {
   };
 }
 
-/** Who is asking, for idempotency scopes and event metadata. */
+/** Who is asking: for authorization, idempotency scopes and event metadata. */
 export interface Caller {
   actor: string;
   requestId?: string | undefined;
+  /** Resolved by the protocol adapter from the credentials sent; absent for in-process callers, which act for the platform. */
+  principal?: Principal | undefined;
+  /** A guest's manage token (`X-Booking-Token`), checked against the object the call is about. */
+  manageToken?: string | undefined;
+  /** The network client (its address) as the protocol sees it: what tells anonymous callers apart. */
+  client?: string | undefined;
+}
+
+/**
+ * Whose idempotency keys these are: the principal, or for anonymous callers the
+ * client, so that nobody replays someone else's key into their booking and token.
+ */
+export function idempotencyScopeOf(caller: Caller): string {
+  return caller.principal?.kind === 'anonymous' ? `anonymous:${caller.client ?? 'unknown'}` : caller.actor;
 }

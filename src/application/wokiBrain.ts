@@ -1,15 +1,30 @@
+import {
+  bookingResource,
+  mayAccess,
+  requireAccess,
+  requireAccessTo,
+  requireBookingAccess,
+  restaurantTarget,
+  waitlistResource,
+} from './access/accessControl.js';
+import { authenticate, type PresentedCredentials } from './access/authenticate.js';
+import { addMember, createApiKey, createUser, listApiKeys, listMembers, removeMember, revokeApiKey } from './access/management.js';
+import type { Action } from './access/policy.js';
+import { login, logout, me, refresh } from './access/sessions.js';
 import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackouts.js';
 import { cancelBooking } from './commands/cancelBooking.js';
-import { createBooking, type Booked, type CreatedBooking } from './commands/createBooking.js';
+import { createBooking, type Booked, type CreatedBooking, type Presenter } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
 import { repackSector } from './commands/repack.js';
-import { getWaitlistEntry, leaveWaitlist, promoteAllWaitlists } from './commands/waitlist.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
+import { getWaitlistEntry, leaveWaitlist, promoteAllWaitlists } from './commands/waitlist.js';
+import type { ApiKeyBody, CreateUserBody, LoginBody, MemberBody } from './contracts/access.js';
 import type { BlackoutInput, BlackoutResize, BlackoutsQuery } from './contracts/blackouts.js';
-import type { CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
+import type { BookingView, CreateBookingInput, DayQuery, DiscoverQuery } from './contracts/bookings.js';
 import type { RepackQuery } from './contracts/repack.js';
 import type { RestaurantInput, SectorInput, TableInput } from './contracts/setup.js';
+import type { WaitlistEntryView } from './contracts/waitlist.js';
 import type { Caller, Dependencies } from './dependencies.js';
 import { adminInfo } from './queries/adminInfo.js';
 import { listBlackouts } from './queries/blackoutQueries.js';
@@ -17,38 +32,153 @@ import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
 
-/** Every use case, bound to its dependencies: what each protocol adapter calls. */
+/** In-process callers (sweeper, CLI, tests) act for the platform. */
+const SYSTEM: Caller = { actor: 'system' };
+
+type GuestFields = 'guestName' | 'guestEmail' | 'guestPhone' | 'notes';
+
+function withoutGuestData<T extends Partial<Record<GuestFields, unknown>>>(view: T): T {
+  const { guestName: _n, guestEmail: _e, guestPhone: _p, notes: _o, ...rest } = view;
+  return rest as T;
+}
+
+/**
+ * Every use case, bound to its dependencies and guarded by the one policy table:
+ * what each protocol adapter calls, with the caller its credentials resolved to.
+ */
 export function createWokiBrain(deps: Dependencies) {
   const startedAt = deps.clock.now();
-  /** Without `waitlist: true` the outcome is always a booking (or an error). */
-  function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller: Caller, idempotencyKey?: string): Promise<Booked>;
-  function bookOrWait(input: CreateBookingInput, caller: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
-  function bookOrWait(input: CreateBookingInput, caller: Caller, idempotencyKey?: string): Promise<CreatedBooking> {
-    return createBooking(deps, input, caller, idempotencyKey);
+
+  const requireSectorAccess = async (caller: Caller, action: Action, id: string) =>
+    requireAccessTo(deps, caller, action, await deps.reads.sector(id), `sector ${id}`);
+  const requireEntryAccess = async (caller: Caller, action: Action, id: string) =>
+    requireAccessTo(deps, caller, action, (await deps.reads.waitlistEntry(id))?.value, `waitlist entry ${id}`, waitlistResource(id));
+  const requireBlackoutAccess = async (caller: Caller, id: string) =>
+    requireAccessTo(deps, caller, 'manageService', (await deps.reads.blackout(id))?.value, `blackout ${id}`);
+
+  async function requireRestaurantAccess(caller: Caller, action: Action, restaurantId: string): Promise<void> {
+    requireAccess(deps, caller, action, await restaurantTarget(deps, restaurantId));
   }
+
+  /** A guest's contact fields go only to who may read the booking; the maker gets its manage token. */
+  function presenterFor(caller: Caller): Presenter {
+    return {
+      booking: (view: BookingView) => {
+        const target = { restaurantId: view.restaurantId, resource: bookingResource(view.id) };
+        const shown = mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
+        return { ...shown, manageToken: deps.credentials.manageToken(bookingResource(view.id)) };
+      },
+      entry: (view: WaitlistEntryView) => {
+        const target = { restaurantId: view.restaurantId, resource: waitlistResource(view.id) };
+        const shown = mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
+        return { ...shown, manageToken: deps.credentials.manageToken(waitlistResource(view.id)) };
+      },
+    };
+  }
+
+  /** Without `waitlist: true` the outcome is always a booking (or an error). */
+  function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller?: Caller, idempotencyKey?: string): Promise<Booked>;
+  function bookOrWait(input: CreateBookingInput, caller?: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
+  async function bookOrWait(input: CreateBookingInput, caller: Caller = SYSTEM, idempotencyKey?: string): Promise<CreatedBooking> {
+    await requireRestaurantAccess(caller, 'book', input.restaurantId);
+    return createBooking(deps, input, caller, idempotencyKey, presenterFor(caller));
+  }
+
   return {
-    discover: (query: DiscoverQuery) => discover(deps, query),
+    authenticate: (presented: PresentedCredentials) => authenticate(deps, presented),
+    login: (body: LoginBody) => login(deps, body),
+    refresh: (refreshToken: string) => refresh(deps, refreshToken),
+    logout: (refreshToken: string | undefined) => logout(deps, refreshToken),
+    me: (caller: Caller) => me(deps, caller),
+    createUser: (body: CreateUserBody, caller: Caller = SYSTEM) => createUser(deps, body, caller),
+    addMember: (restaurantId: string, body: MemberBody, caller: Caller = SYSTEM) => addMember(deps, restaurantId, body, caller),
+    listMembers: (restaurantId: string, caller: Caller = SYSTEM) => listMembers(deps, restaurantId, caller),
+    removeMember: (restaurantId: string, userId: string, caller: Caller = SYSTEM) => removeMember(deps, restaurantId, userId, caller),
+    createApiKey: (restaurantId: string, body: ApiKeyBody, caller: Caller = SYSTEM) => createApiKey(deps, restaurantId, body, caller),
+    listApiKeys: (restaurantId: string, caller: Caller = SYSTEM) => listApiKeys(deps, restaurantId, caller),
+    revokeApiKey: (restaurantId: string, keyId: string, caller: Caller = SYSTEM) => revokeApiKey(deps, restaurantId, keyId, caller),
+
+    discover: async (query: DiscoverQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'discover', query.restaurantId);
+      return discover(deps, query);
+    },
     createBooking: bookOrWait,
-    listDay: (query: DayQuery) => listDay(deps, query),
-    getBooking: (id: string) => getBooking(deps, id),
-    bookingHistory: (id: string) => bookingHistory(deps, id),
-    cancelBooking: (id: string, caller: Caller) => cancelBooking(deps, id, caller),
-    approveHold: (id: string, caller: Caller) => answerHold(deps, id, 'approve', caller),
-    rejectHold: (id: string, caller: Caller) => answerHold(deps, id, 'reject', caller),
+    listDay: async (query: DayQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'readBookings', query.restaurantId);
+      return listDay(deps, query);
+    },
+    getBooking: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'readBooking', id);
+      return getBooking(deps, id);
+    },
+    bookingHistory: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'readBookings', id);
+      return bookingHistory(deps, id);
+    },
+    cancelBooking: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'cancelBooking', id);
+      return cancelBooking(deps, id, caller);
+    },
+    approveHold: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return answerHold(deps, id, 'approve', caller);
+    },
+    rejectHold: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return answerHold(deps, id, 'reject', caller);
+    },
     expireHolds: () => expireHolds(deps),
-    getWaitlistEntry: (id: string) => getWaitlistEntry(deps, id),
-    leaveWaitlist: (id: string, caller: Caller) => leaveWaitlist(deps, id, caller),
+    getWaitlistEntry: async (id: string, caller: Caller = SYSTEM) => {
+      await requireEntryAccess(caller, 'readBooking', id);
+      return getWaitlistEntry(deps, id);
+    },
+    leaveWaitlist: async (id: string, caller: Caller = SYSTEM) => {
+      await requireEntryAccess(caller, 'cancelBooking', id);
+      return leaveWaitlist(deps, id, caller);
+    },
     promoteWaitlists: () => promoteAllWaitlists(deps),
-    repackSector: (sectorId: string, query: RepackQuery, caller: Caller) => repackSector(deps, sectorId, query, caller),
-    placeBlackout: (input: BlackoutInput, caller: Caller) => placeBlackout(deps, input, caller),
-    resizeBlackout: (id: string, input: BlackoutResize, caller: Caller) => resizeBlackout(deps, id, input, caller),
-    liftBlackout: (id: string, caller: Caller) => liftBlackout(deps, id, caller),
-    listBlackouts: (query: BlackoutsQuery) => listBlackouts(deps, query),
-    registerRestaurant: (input: RestaurantInput, caller: Caller) => registerRestaurant(deps, input, caller),
-    addSector: (input: SectorInput, caller: Caller) => addSector(deps, input, caller),
-    addTable: (input: TableInput, caller: Caller) => addTable(deps, input, caller),
-    seedDemo: (caller: Caller) => seedDemo(deps, caller),
-    info: () => adminInfo(deps, startedAt),
+    repackSector: async (sectorId: string, query: RepackQuery, caller: Caller = SYSTEM) => {
+      await requireSectorAccess(caller, 'manageService', sectorId);
+      return repackSector(deps, sectorId, query, caller);
+    },
+    placeBlackout: async (input: BlackoutInput, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'manageService', input.restaurantId);
+      return placeBlackout(deps, input, caller);
+    },
+    resizeBlackout: async (id: string, input: BlackoutResize, caller: Caller = SYSTEM) => {
+      await requireBlackoutAccess(caller, id);
+      return resizeBlackout(deps, id, input, caller);
+    },
+    liftBlackout: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBlackoutAccess(caller, id);
+      return liftBlackout(deps, id, caller);
+    },
+    listBlackouts: async (query: BlackoutsQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'readBookings', query.restaurantId);
+      return listBlackouts(deps, query);
+    },
+    registerRestaurant: (input: RestaurantInput, caller: Caller = SYSTEM) => {
+      requireAccess(deps, caller, 'administerPlatform', {});
+      return registerRestaurant(deps, input, caller);
+    },
+    addSector: async (input: SectorInput, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'configureRestaurant', input.restaurantId);
+      return addSector(deps, input, caller);
+    },
+    addTable: async (input: TableInput, caller: Caller = SYSTEM) => {
+      await requireSectorAccess(caller, 'configureRestaurant', input.sectorId);
+      return addTable(deps, input, caller);
+    },
+    seedDemo: (caller: Caller = SYSTEM) => {
+      requireAccess(deps, caller, 'administerPlatform', {});
+      return seedDemo(deps, caller);
+    },
+    info: (caller: Caller = SYSTEM) => {
+      requireAccess(deps, caller, 'administerPlatform', {});
+      return adminInfo(deps, startedAt);
+    },
+    /** Operational endpoints (metrics) answer the platform admin only. */
+    requireOperator: (caller: Caller) => requireAccess(deps, caller, 'administerPlatform', {}),
     purgeExpiredIdempotencyKeys: () => deps.idempotency.purgeExpired(deps.clock.now()),
   };
 }

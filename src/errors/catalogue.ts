@@ -7,6 +7,8 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401, detail: 'Credentials are missing.' },
   forbidden: { status: 403, detail: 'These credentials may not do that.' },
   not_found: { status: 404, detail: 'No such resource.' },
+  method_not_allowed: { status: 405, detail: 'This path does not take that method.' },
+  request_timeout: { status: 408, detail: 'The request did not arrive in time.' },
   no_capacity: { status: 409, detail: 'No table or combination of tables fits the party in that window.' },
   already_exists: { status: 409, detail: 'An entity with that id exists.' },
   idempotency_in_progress: { status: 409, detail: 'A request with this Idempotency-Key is still being processed.' },
@@ -17,6 +19,7 @@ export const ERROR_CATALOGUE = {
   outside_service_window: { status: 422, detail: 'The requested window does not meet service hours.' },
   idempotency_key_reused: { status: 422, detail: 'This Idempotency-Key was used with a different payload.' },
   rate_limited: { status: 429, detail: 'Too many requests.' },
+  header_too_large: { status: 431, detail: 'The request line and headers are over the 16 KiB limit.' },
   internal_error: { status: 500, detail: 'Something went wrong on our side.' },
   unavailable: { status: 503, detail: 'The service cannot answer right now.' },
 } as const satisfies Record<string, { status: number; detail: string }>;

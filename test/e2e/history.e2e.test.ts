@@ -44,7 +44,7 @@ describe('booking history and the day as it stood', () => {
     expect(events[1]!.booking.status).toBe('CANCELLED');
     expect(events[0]!.recordedAt).toBe('2025-10-01T10:00:00.000-03:00');
     expect(events[1]!.recordedAt).toBe('2025-10-01T12:00:00.000-03:00');
-    expect(events[0]!.actor).toBe('anonymous');
+    expect(events[0]!.actor).toBe('admin');
     expect(events[1]!.booking.updatedAt).toBe(events[1]!.recordedAt);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, postgresAvailable } from '../support/freshDatabase.js';
-import { postJson, startServer, type ServerProcess } from '../support/serverProcess.js';
+import { ADMIN_HEADERS, postJson, startServer, type ServerProcess } from '../support/serverProcess.js';
 import { redisAvailable, REDIS_URL } from '../support/services.js';
 
 const DAY = { restaurantId: 'R1', sectorId: 'S1', date: '2025-10-22' };
@@ -37,7 +37,7 @@ describe('three server processes on one PostgreSQL and one Redis', () => {
     const created = responses.filter((response) => response.status === 201).map((response) => response.body);
     expect(responses.filter((r) => r.status === 409).every((r) => r.body.error === 'no_capacity')).toBe(true);
 
-    const listing = await fetch(`${servers[0]!.url}/woki/bookings/day?${new URLSearchParams(DAY).toString()}`);
+    const listing = await fetch(`${servers[0]!.url}/woki/bookings/day?${new URLSearchParams(DAY).toString()}`, { headers: ADMIN_HEADERS });
     const items = (
       (await listing.json()) as { items: { id: string; tableIds: string[]; start: string; end: string; status: string }[] }
     ).items.filter((booking) => booking.id !== 'B1' && booking.status === 'CONFIRMED');

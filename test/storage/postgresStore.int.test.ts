@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../../src/adapters/postgres/migrations.js';
 import { openPostgresStore } from '../../src/adapters/postgres/openPostgresStore.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import { POSTGRES_URL, postgresAvailable } from '../support/services.js';
+import { describeAccessConformance } from './accessConformance.js';
 import { describeStoreConformance, type OpenedStore } from './storeConformance.js';
 
 const available = await postgresAvailable();
@@ -35,6 +36,7 @@ async function dropSchema(schema: string): Promise<void> {
 
 if (available) {
   describeStoreConformance('PostgresStore', openIsolated);
+  describeAccessConformance('PostgresStore', openIsolated);
 
   describe('PostgresStore specifics', () => {
     let opened: Awaited<ReturnType<typeof openIsolated>>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockWaitTimeout, RedisLocks, type RedisLocksOptions } from '../../src/adapters/redis/redisLocks.js';
@@ -138,6 +139,38 @@ if (available) {
       });
       expect(held.token).not.toBeNull();
       expect(held.after).toBe(held.token);
+    });
+
+    it('without Redis, locks within the process at once and says degraded', async () => {
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const { port } = probe.address() as AddressInfo;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const warnings: object[] = [];
+      const lock = new RedisLocks(`redis://127.0.0.1:${port}`, {
+        prefix,
+        logger: { info: () => undefined, warn: (fields) => warnings.push(fields) },
+      });
+      opened.push(lock);
+      let inside = 0;
+      let most = 0;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          lock.withLock('offline', async () => {
+            inside++;
+            most = Math.max(most, inside);
+            await sleep(2);
+            inside--;
+          }),
+        ),
+      );
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(most).toBe(1);
+      expect(lock.health()).toMatchObject({ status: 'degraded' });
+      await sleep(300);
+      // ioredis retried the connection several times by now: one line for them all.
+      expect(warnings.filter((fields) => JSON.stringify(fields).includes('ECONNREFUSED'))).toHaveLength(1);
     });
 
     it('closes the connection it opened', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import BetterSqlite3 from 'better-sqlite3';
+import { describeAccessConformance } from './accessConformance.js';
 import { describeStoreConformance } from './storeConformance.js';
 
 async function openInTemporaryDir() {
@@ -21,6 +22,7 @@ async function openInTemporaryDir() {
 }
 
 describeStoreConformance('SqliteStore', openInTemporaryDir);
+describeAccessConformance('SqliteStore', openInTemporaryDir);
 
 describe('SqliteStore specifics', () => {
   it('refuses overlapping seat rows in the database itself, whoever writes them', async () => {
@@ -50,6 +52,7 @@ describe('SqliteStore specifics', () => {
         { version: 3 },
         { version: 4 },
         { version: 5 },
+        { version: 6 },
       ]);
       db.close();
       await again.close();

@@ -2,15 +2,19 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import { DEFAULT_PROTECTION, type Protection } from '../../src/adapters/http/abuse.js';
 import { buildHttpServer } from '../../src/adapters/http/server.js';
 import type { Dependencies } from '../../src/application/dependencies.js';
 import type { WokiBrain } from '../../src/application/wokiBrain.js';
+import { ephemeralCredentials } from '../../src/adapters/auth/credentials.js';
 import { processOwner } from '../../src/adapters/runtime/system.js';
 import { startReactions } from '../../src/application/subscriptions/reactions.js';
 import { composeInMemory, type ComposeOptions } from '../../src/compose.js';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
 
 export const ADMIN_SECRET = 'test-admin-secret-7f3a9c2e';
+/** The credentials `get`, `post` and `del` send by default. */
+const STAFF: Readonly<Record<string, string>> = { 'x-admin-secret': ADMIN_SECRET };
 export const DEMO = { restaurantId: 'R1', sectorId: 'S1', date: '2025-10-22' } as const;
 const CATALOGUE_CODES = Object.keys(ERROR_CATALOGUE);
 
@@ -35,6 +39,7 @@ export interface TestServer {
     path: string,
     init?: { body?: unknown; rawBody?: string; headers?: Record<string, string> },
   ): Promise<Reply<T>>;
+  /** `get`, `post` and `del` send the admin secret unless other headers are given: tests of booking rules act as staff. `request` sends only what it is given. */
   get<T = unknown>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
   post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   del<T = unknown>(path: string): Promise<Reply<T>>;
@@ -44,14 +49,23 @@ export interface TestServer {
 export interface StartOptions extends ComposeOptions {
   /** Load the demo data (R1/S1/T1–T5/B1) through the admin API. */
   seed?: boolean;
+  /** Rate limits, proxy trust, CORS; by default limits so high that no test meets them. */
+  protection?: Partial<Protection>;
 }
+
+const UNLIMITED = { anonymousMax: 10_000_000, authenticatedMax: 10_000_000, createMax: 10_000_000, loginMax: 10_000_000 };
 
 /** A real server on an ephemeral port, spoken to over real HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const { seed = false, ...compose } = options;
-  const { app, deps, store } = composeInMemory(compose);
+  const { seed = false, protection, ...compose } = options;
+  const { app, deps, store } = composeInMemory({ credentials: ephemeralCredentials(ADMIN_SECRET), ...compose });
   const reactions = startReactions(deps, store, { owner: processOwner() });
-  const server = await buildHttpServer({ app, adminSecret: ADMIN_SECRET, logger: pino({ level: 'silent' }), version: 'test' });
+  const server = await buildHttpServer({
+    app,
+    logger: pino({ level: 'silent' }),
+    version: 'test',
+    protection: { ...DEFAULT_PROTECTION, rateLimits: UNLIMITED, ...protection },
+  });
   await server.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
@@ -91,9 +105,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       await reactions.stop();
     },
     request,
-    get: (path, headers) => request('GET', path, { headers }),
-    post: (path, body, headers) => request('POST', path, { body, headers }),
-    del: (path) => request('DELETE', path),
+    get: (path, headers) => request('GET', path, { headers: headers ?? STAFF }),
+    post: (path, body, headers) => request('POST', path, { body, headers: headers ?? STAFF }),
+    del: (path) => request('DELETE', path, { headers: STAFF }),
     admin: (path, body) => request('POST', path, { body, headers: { 'x-admin-secret': ADMIN_SECRET } }),
   };
   if (seed) {

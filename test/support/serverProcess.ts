@@ -3,6 +3,13 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Tests send far more than a client would; a test about the limits sets its own. */
+const UNLIMITED = {
+  RATE_LIMIT_MAX: '10000000',
+  RATE_LIMIT_AUTHENTICATED_MAX: '10000000',
+  RATE_LIMIT_CREATE_MAX: '10000000',
+  RATE_LIMIT_LOGIN_MAX: '10000000',
+};
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export interface ServerProcess {
@@ -14,11 +21,16 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+const STAFF = { ADMIN_SECRET: 'test-admin-secret-123' };
+
+/** The platform admin's header for the servers `startServer` starts: listing and reading bookings need staff. */
+export const ADMIN_HEADERS: Readonly<Record<string, string>> = { 'x-admin-secret': STAFF.ADMIN_SECRET };
+
 /** Starts `wokibrain serve` as a real process on a free port (TypeScript run through tsx). */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_SECRET: 'test-admin-secret-123', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_SECRET: STAFF.ADMIN_SECRET, ...UNLIMITED, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -173,6 +173,102 @@ describe('subscribe', () => {
     await slow.caughtUp();
   });
 
+  it('keeps the lease through one event three times slower than the lease, so a standby never runs it too', async () => {
+    const { store, append } = fixture();
+    append(1);
+    const leaseMs = 200;
+    const seen: string[] = [];
+    let handling = 0;
+    let mostAtOnce = 0;
+    const slowly = (owner: string) => async (event: CommittedEvent) => {
+      handling++;
+      mostAtOnce = Math.max(mostAtOnce, handling);
+      seen.push(`${owner}:${event.position}`);
+      await sleep(leaseMs * 3);
+      handling--;
+    };
+    start(store, slowly('one'), { leaseMs });
+    await until(() => seen.length === 1, 'the first delivery');
+    start(store, slowly('two'), { owner: 'two', leaseMs });
+    // The handler's three lease lengths, then two more: room for a second delivery to show up.
+    await sleep(leaseMs * 5);
+    expect(seen).toEqual(['one:1']);
+    expect(mostAtOnce).toBe(1);
+    expect(await store.checkpointOf('sub')).toBe('1');
+  });
+
+  it('does not save after a slow handler once a renewal during it found the lease taken over', async () => {
+    const { store, append } = fixture();
+    append(1);
+    const leaseMs = 200;
+    const saves: string[] = [];
+    const saveCheckpoint = store.saveCheckpoint.bind(store);
+    store.saveCheckpoint = async (...args) => {
+      saves.push(`${args[1]}:${args[2]}`);
+      return saveCheckpoint(...args);
+    };
+    let handlerDone = false;
+    const refused: string[] = [];
+    const claimLease = store.claimLease.bind(store);
+    store.claimLease = async (...args) => {
+      const claim = await claimLease(...args);
+      if (args[1] === 'one' && !claim.held) refused.push(handlerDone ? 'after the handler' : 'during the handler');
+      return claim;
+    };
+    const seen: number[] = [];
+    start(
+      store,
+      async (event) => {
+        seen.push(event.position);
+        await sleep(leaseMs * 2);
+        handlerDone = true;
+      },
+      { leaseMs },
+    );
+    await until(() => seen.length === 1, 'the delivery');
+    // Mid-handler another owner takes the lease: by its clock the lease has run out (the runner stalled, or the clocks differ).
+    expect((await store.claimLease('sub', 'thief', Date.now() + 10 * leaseMs, 60_000, null)).held).toBe(true);
+    await sleep(leaseMs * 3); // the handler returns, and room for a save to show up
+    expect(saves).toEqual([]);
+    expect(refused[0]).toBe('during the handler');
+    expect(seen).toEqual([1]);
+    expect(await store.checkpointOf('sub')).toBeNull();
+  });
+
+  it('reports a renewal that throws during a slow handler and renews at the next beat', async () => {
+    const { store, append } = fixture();
+    append(1);
+    const leaseMs = 300;
+    const errors: unknown[] = [];
+    const seen: string[] = [];
+    let oneHandling = false;
+    let thrown = 0;
+    const claimLease = store.claimLease.bind(store);
+    store.claimLease = async (...args) => {
+      if (args[1] === 'one' && oneHandling && thrown === 0) {
+        thrown++;
+        throw new Error('store unreachable');
+      }
+      return claimLease(...args);
+    };
+    start(
+      store,
+      async (event) => {
+        oneHandling = true;
+        seen.push(`one:${event.position}`);
+        await sleep(leaseMs * 3);
+        oneHandling = false;
+      },
+      { leaseMs, onError: (error) => errors.push(error) },
+    );
+    await until(() => seen.length === 1, 'the first delivery');
+    start(store, async (event) => void seen.push(`two:${event.position}`), { owner: 'two', leaseMs });
+    await sleep(leaseMs * 5);
+    expect(seen).toEqual(['one:1']);
+    expect(errors.map((error) => (error as Error).message)).toEqual(['store unreachable']);
+    expect(await store.checkpointOf('sub')).toBe('1');
+  });
+
   it('stops handling once a save finds the lease taken over', async () => {
     const { store, append } = fixture();
     const clock = 1_000_000;

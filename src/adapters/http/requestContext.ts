@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { actorOf } from '../../application/access/principal.js';
 import type { Caller } from '../../application/dependencies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** `ok` or the error code the request ended with, for the request log. */
     outcome: string;
-    actor: string;
   }
   interface FastifyContextConfig {
     /** The use case a route runs, as logged. */
@@ -14,7 +14,14 @@ declare module 'fastify' {
 }
 
 export function callerOf(request: FastifyRequest): Caller {
-  return { actor: request.actor, requestId: request.id };
+  const manageToken = request.headers['x-booking-token'];
+  return {
+    actor: actorOf(request.principal),
+    requestId: request.id,
+    principal: request.principal,
+    manageToken: typeof manageToken === 'string' ? manageToken : undefined,
+    client: request.ip,
+  };
 }
 
 interface LoggedFields {
@@ -27,7 +34,6 @@ interface LoggedFields {
 /** One structured line per request: requestId, op, sectorId, partySize, duration, durationMs, outcome. */
 export function registerRequestLog(app: FastifyInstance): void {
   app.decorateRequest('outcome', 'ok');
-  app.decorateRequest('actor', 'anonymous');
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;

@@ -5,10 +5,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { WokiBrain } from '../../application/wokiBrain.js';
-import { AppError } from '../../errors/catalogue.js';
+import type { DependencyCheck } from '../runtime/health.js';
+import { DEFAULT_PROTECTION, registerRateLimits, type Protection } from './abuse.js';
 import { sendError } from './errorHandler.js';
 import { registerMetrics } from './metrics.js';
+import { acceptEmptyJsonBodies, answerClientErrors, notFoundOrWrongMethod } from './protocol.js';
 import { registerRequestLog } from './requestContext.js';
+import { registerSecurityHeaders } from './securityHeaders.js';
+import { registerAuthentication } from './authentication.js';
+import { accessRoutes } from './routes/accessRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { blackoutRoutes } from './routes/blackoutRoutes.js';
 import { bookingRoutes } from './routes/bookingRoutes.js';
@@ -17,14 +22,23 @@ import { staffRoutes } from './routes/staffRoutes.js';
 
 export interface HttpOptions {
   app: WokiBrain;
-  adminSecret: string;
   logger: Logger;
   version: string;
+  /** Rate limits, proxy trust and CORS (SPEC §5 "Abuse"); `serve` passes the configuration. */
+  protection?: Protection;
+  /** Dependencies whose loss readiness reports as `degraded` (Redis locks). */
+  checks?: DependencyCheck[] | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function buildHttpServer({ app, adminSecret, logger, version }: HttpOptions): Promise<FastifyInstance> {
+export async function buildHttpServer({
+  app,
+  logger,
+  version,
+  protection = DEFAULT_PROTECTION,
+  checks = [],
+}: HttpOptions): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Our own onResponse hook writes the one line per request.
@@ -36,19 +50,25 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: protection.trustProxy,
     // Errors raised before routing (a malformed URL, say) answer in the catalogue's shape too.
     frameworkErrors: (error, request, reply) => sendError(Object.assign(error, { statusCode: error.statusCode ?? 400 }), request, reply),
+    // And so do requests Node cannot parse (431, a garbage request line), which then close the connection.
+    clientErrorHandler: answerClientErrors(logger as FastifyBaseLogger),
   }).withTypeProvider<ZodTypeProvider>();
 
   server.setValidatorCompiler(validatorCompiler);
   // Responses are typed by the compiler; serialising through Zod again would only cost time.
   server.setSerializerCompiler(() => (data) => JSON.stringify(data));
   server.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  server.setNotFoundHandler((request, reply) =>
-    sendError(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
-  );
+  server.setNotFoundHandler(notFoundOrWrongMethod(server));
+  acceptEmptyJsonBodies(server);
   registerRequestLog(server);
+  // Headers and CORS first, so that even an answer from a failed credential check carries them.
+  await registerSecurityHeaders(server, protection);
+  registerAuthentication(server, app);
   const metrics = registerMetrics(server);
+  await registerRateLimits(server, protection);
 
   await server.register(fastifySwagger, {
     openapi: {
@@ -65,20 +85,23 @@ export async function buildHttpServer({ app, adminSecret, logger, version }: Htt
   });
   await server.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  await server.register(healthRoutes, { app, metrics });
   for (const [prefix, hidden] of [
     ['/api/v1', false],
     ['', true],
   ] as const) {
+    await server.register(healthRoutes, { prefix, app, metrics, hidden, checks });
     await server.register(bookingRoutes, { prefix, app, hidden });
-    await server.register(adminRoutes, { prefix, app, hidden, adminSecret });
-    await server.register(staffRoutes, { prefix, app, hidden, adminSecret });
-    await server.register(blackoutRoutes, { prefix, app, hidden, adminSecret });
+    await server.register(adminRoutes, { prefix, app, hidden });
+    await server.register(staffRoutes, { prefix, app, hidden });
+    await server.register(blackoutRoutes, { prefix, app, hidden });
+    await server.register(accessRoutes, { prefix, app, hidden });
   }
 
-  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  server.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('application/yaml').send(server.swagger({ yaml: true })),
-  );
+  for (const prefix of ['/api/v1', '']) {
+    server.get(`${prefix}/openapi.json`, { schema: { hide: true } }, async () => server.swagger());
+    server.get(`${prefix}/openapi.yaml`, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('application/yaml').send(server.swagger({ yaml: true })),
+    );
+  }
   return server;
 }

@@ -1,5 +1,7 @@
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
+import { MemoryAccess } from './access.js';
 import { MemoryLog } from './appendToStream.js';
 import { MemoryIdempotency } from './idempotency.js';
 import { MemoryProjections } from './projections.js';
@@ -12,10 +14,14 @@ import { MemorySubscriptions } from './subscriptions.js';
  * It keeps the same rules as the durable stores — versions, and no overlapping
  * seats on a table — so the application cannot tell them apart.
  */
-export class MemoryStore extends MemoryReadModel implements EventStore, EventLogMaintenance, IdempotencyStore, SubscriptionStore {
+export class MemoryStore
+  extends MemoryReadModel
+  implements EventStore, EventLogMaintenance, IdempotencyStore, SubscriptionStore, AccessStore
+{
   private readonly log: MemoryLog;
   private readonly idempotency = new MemoryIdempotency();
-  readonly subscriptions = new MemorySubscriptions(() => this.log.events);
+  private readonly access = new MemoryAccess();
+  private readonly subscriptions = new MemorySubscriptions(() => this.log.events);
 
   constructor() {
     super(new MemoryProjections());
@@ -90,5 +96,83 @@ export class MemoryStore extends MemoryReadModel implements EventStore, EventLog
 
   onCommitted(listener: () => void): () => void {
     return this.subscriptions.onCommitted(listener);
+  }
+
+  // Access: users, memberships, API keys, refresh tokens and failed logins (see access.ts).
+
+  createUser(user: StoredUser): Promise<boolean> {
+    return this.access.createUser(user);
+  }
+
+  userById(id: string): Promise<StoredUser | null> {
+    return this.access.userById(id);
+  }
+
+  userByEmail(email: string): Promise<StoredUser | null> {
+    return this.access.userByEmail(email);
+  }
+
+  putMembership(membership: Membership): Promise<void> {
+    return this.access.putMembership(membership);
+  }
+
+  removeMembership(restaurantId: string, userId: string): Promise<boolean> {
+    return this.access.removeMembership(restaurantId, userId);
+  }
+
+  membershipsOfUser(userId: string): Promise<Membership[]> {
+    return this.access.membershipsOfUser(userId);
+  }
+
+  membersOf(restaurantId: string): Promise<Membership[]> {
+    return this.access.membersOf(restaurantId);
+  }
+
+  createApiKey(key: StoredApiKey): Promise<void> {
+    return this.access.createApiKey(key);
+  }
+
+  apiKeyByHash(keyHash: string): Promise<StoredApiKey | null> {
+    return this.access.apiKeyByHash(keyHash);
+  }
+
+  apiKeysOf(restaurantId: string): Promise<StoredApiKey[]> {
+    return this.access.apiKeysOf(restaurantId);
+  }
+
+  revokeApiKey(restaurantId: string, keyId: string, at: number): Promise<boolean> {
+    return this.access.revokeApiKey(restaurantId, keyId, at);
+  }
+
+  touchApiKey(keyId: string, at: number): Promise<void> {
+    return this.access.touchApiKey(keyId, at);
+  }
+
+  saveRefreshToken(token: StoredRefreshToken): Promise<void> {
+    return this.access.saveRefreshToken(token);
+  }
+
+  refreshToken(tokenHash: string): Promise<StoredRefreshToken | null> {
+    return this.access.refreshToken(tokenHash);
+  }
+
+  spendRefreshToken(tokenHash: string, at: number): Promise<boolean> {
+    return this.access.spendRefreshToken(tokenHash, at);
+  }
+
+  revokeRefreshFamily(familyId: string, at: number): Promise<void> {
+    return this.access.revokeRefreshFamily(familyId, at);
+  }
+
+  recordLoginFailure(email: string, at: number): Promise<void> {
+    return this.access.recordLoginFailure(email, at);
+  }
+
+  loginFailuresSince(email: string, since: number): Promise<number> {
+    return this.access.loginFailuresSince(email, since);
+  }
+
+  clearLoginFailures(email: string): Promise<void> {
+    return this.access.clearLoginFailures(email);
   }
 }

@@ -155,6 +155,58 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'access: users, memberships, API keys, refresh tokens, failed logins',
+    // Beside the log, not in it: secrets and hashes must stay deletable. Times are epoch milliseconds.
+    sql: `
+      CREATE TABLE users (
+        id            text    PRIMARY KEY,
+        email         text    NOT NULL,
+        name          text    NOT NULL,
+        password_hash text    NOT NULL,
+        admin         boolean NOT NULL,
+        created_at    bigint  NOT NULL,
+        updated_at    bigint  NOT NULL,
+        CONSTRAINT users_email_key UNIQUE (email)
+      );
+      CREATE TABLE memberships (
+        restaurant_id text   NOT NULL,
+        user_id       text   NOT NULL,
+        role          text   NOT NULL,
+        created_at    bigint NOT NULL,
+        PRIMARY KEY (restaurant_id, user_id)
+      );
+      CREATE INDEX memberships_by_user ON memberships (user_id);
+      CREATE TABLE api_keys (
+        id            text   PRIMARY KEY,
+        restaurant_id text   NOT NULL,
+        name          text   NOT NULL,
+        scopes        jsonb  NOT NULL,
+        key_hash      text   NOT NULL,
+        created_by    text   NOT NULL,
+        created_at    bigint NOT NULL,
+        last_used_at  bigint NULL,
+        revoked_at    bigint NULL,
+        CONSTRAINT api_keys_key_hash_key UNIQUE (key_hash)
+      );
+      CREATE INDEX api_keys_by_restaurant ON api_keys (restaurant_id, created_at);
+      CREATE TABLE refresh_tokens (
+        token_hash text   PRIMARY KEY,
+        user_id    text   NOT NULL,
+        family_id  text   NOT NULL,
+        expires_at bigint NOT NULL,
+        spent_at   bigint NULL,
+        revoked_at bigint NULL
+      );
+      CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+      CREATE TABLE login_failures (
+        email text   NOT NULL,
+        at    bigint NOT NULL
+      );
+      CREATE INDEX login_failures_by_email ON login_failures (email, at);
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

@@ -95,7 +95,7 @@ export async function writeSeats(db: Queryable, changes: readonly SeatChange[]):
         [claim.holder, claim.sectorId, claim.start, claim.end, tableIds],
       );
     } catch (error) {
-      if (pgError(error)?.code === SQLSTATE.exclusionViolation) throw new RefusedSeats(claim, changes, error);
+      if (pgError(error)?.code === SQLSTATE.exclusionViolation) throw new RefusedSeats(claim, changes);
       throw error;
     }
   }
@@ -110,7 +110,8 @@ export async function seatConflictOf(db: Queryable, refused: RefusedSeats): Prom
   const { claim, changes } = refused;
   const result = await db.query<{ holder: string; tableId: string; start: string; end: string }>(
     `SELECT booking_id AS holder, table_id AS "tableId", lower(during) AS start, upper(during) AS "end" FROM booking_seats
-     WHERE table_id = ANY($1::text[]) AND during && int8range($2::bigint, $3::bigint) AND booking_id <> $4`,
+     WHERE table_id = ANY($1::text[]) AND during && int8range($2::bigint, $3::bigint) AND booking_id <> $4
+     ORDER BY booking_id, table_id`,
     [claim.tableIds, claim.start, claim.end, claim.holder],
   );
   const held: HeldSeat[] = result.rows.map((row) => ({ ...row, start: toNumber(row.start), end: toNumber(row.end) }));

@@ -7,9 +7,11 @@ import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaur
 import type { Interval } from '../../domain/time/interval.js';
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
+import * as access from './access.js';
 import { appendToStream } from './appendToStream.js';
 import * as idempotency from './idempotency.js';
 import * as maintenance from './maintenance.js';
@@ -21,7 +23,7 @@ import * as subscriptions from './subscriptions.js';
  * one transaction that also updates the projections; the database itself
  * refuses a second version of a stream position and overlapping seats.
  */
-export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore, SubscriptionStore {
+export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore, SubscriptionStore, AccessStore {
   private closed: Promise<void> | null = null;
   private readonly commits = new CommitListeners();
 
@@ -148,6 +150,82 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   checkpointOf(name: string): Promise<LogCursor | null> {
     return subscriptions.checkpointOf(this.pool, name);
+  }
+
+  createUser(user: StoredUser): Promise<boolean> {
+    return access.createUser(this.pool, user);
+  }
+
+  userById(id: string): Promise<StoredUser | null> {
+    return access.userById(this.pool, id);
+  }
+
+  userByEmail(email: string): Promise<StoredUser | null> {
+    return access.userByEmail(this.pool, email);
+  }
+
+  putMembership(membership: Membership): Promise<void> {
+    return access.putMembership(this.pool, membership);
+  }
+
+  removeMembership(restaurantId: string, userId: string): Promise<boolean> {
+    return access.removeMembership(this.pool, restaurantId, userId);
+  }
+
+  membershipsOfUser(userId: string): Promise<Membership[]> {
+    return access.membershipsOfUser(this.pool, userId);
+  }
+
+  membersOf(restaurantId: string): Promise<Membership[]> {
+    return access.membersOf(this.pool, restaurantId);
+  }
+
+  createApiKey(key: StoredApiKey): Promise<void> {
+    return access.createApiKey(this.pool, key);
+  }
+
+  apiKeyByHash(keyHash: string): Promise<StoredApiKey | null> {
+    return access.apiKeyByHash(this.pool, keyHash);
+  }
+
+  apiKeysOf(restaurantId: string): Promise<StoredApiKey[]> {
+    return access.apiKeysOf(this.pool, restaurantId);
+  }
+
+  revokeApiKey(restaurantId: string, keyId: string, at: number): Promise<boolean> {
+    return access.revokeApiKey(this.pool, restaurantId, keyId, at);
+  }
+
+  touchApiKey(keyId: string, at: number): Promise<void> {
+    return access.touchApiKey(this.pool, keyId, at);
+  }
+
+  saveRefreshToken(token: StoredRefreshToken): Promise<void> {
+    return access.saveRefreshToken(this.pool, token);
+  }
+
+  refreshToken(tokenHash: string): Promise<StoredRefreshToken | null> {
+    return access.refreshToken(this.pool, tokenHash);
+  }
+
+  spendRefreshToken(tokenHash: string, at: number): Promise<boolean> {
+    return access.spendRefreshToken(this.pool, tokenHash, at);
+  }
+
+  revokeRefreshFamily(familyId: string, at: number): Promise<void> {
+    return access.revokeRefreshFamily(this.pool, familyId, at);
+  }
+
+  recordLoginFailure(email: string, at: number): Promise<void> {
+    return access.recordLoginFailure(this.pool, email, at);
+  }
+
+  loginFailuresSince(email: string, since: number): Promise<number> {
+    return access.loginFailuresSince(this.pool, email, since);
+  }
+
+  clearLoginFailures(email: string): Promise<void> {
+    return access.clearLoginFailures(this.pool, email);
   }
 
   /** Appends through this object only: other processes' commits are found by polling. */

@@ -6,7 +6,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 const randomId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
 
-export const randomIds: IdGenerator = { bookingId: () => randomId('bk'), waitlistEntryId: () => randomId('wl') };
+export const randomIds: IdGenerator = {
+  bookingId: () => randomId('bk'),
+  waitlistEntryId: () => randomId('wl'),
+  userId: () => randomId('us'),
+  apiKeyId: () => randomId('key'),
+  tokenFamilyId: () => randomId('tf'),
+};
 
 /** This process's name on subscription leases: unique across hosts, processes and restarts. */
 export const processOwner = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;

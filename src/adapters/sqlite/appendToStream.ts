@@ -7,12 +7,14 @@ import type { SqliteProjections } from './projections.js';
 export class SqliteAppender {
   private readonly currentVersion: Statement;
   private readonly insertEvent: Statement;
+  private readonly lastPosition: Statement;
 
   constructor(
     db: Database,
     private readonly projections: SqliteProjections,
   ) {
     this.currentVersion = db.prepare('SELECT MAX(version) AS version FROM events WHERE stream = ?');
+    this.lastPosition = db.prepare('SELECT MAX(position) AS position FROM events');
     this.insertEvent = db.prepare(
       `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at)
        VALUES (@position, @stream, @version, @type, @data, @metadata, @recordedAt)`,
@@ -28,8 +30,15 @@ export class SqliteAppender {
     return stored;
   }
 
-  /** Writes events as they were (an import) and projects them as one batch. */
+  /** Writes events as they were (an import) and projects them as one batch; positions only move forward. */
   import(events: readonly StoredEvent[]): void {
+    let previous = (this.lastPosition.get() as { position: number | null }).position ?? 0;
+    for (const { position } of events) {
+      if (!Number.isSafeInteger(position) || position <= previous) {
+        throw new Error(`cannot import event at position ${position}: the log already reaches ${previous}`);
+      }
+      previous = position;
+    }
     this.projections.project(events.map((event) => this.write(event)));
   }
 

@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import { ProjectionBatch } from '../../application/projections/projectionBatch.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import { positionOf, withPositionCursors } from '../positionCursors.js';
+import { SqliteAccess } from './access.js';
 import { SqliteAppender } from './appendToStream.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteIdempotency } from './idempotency.js';
@@ -41,11 +43,15 @@ const toStored = (row: EventRow): StoredEvent => ({
  * file; BEGIN IMMEDIATE serialises their writes and the trigger on booking_seats
  * refuses overlaps whoever writes.
  */
-export class SqliteStore extends SqliteReadModel implements EventStore, IdempotencyStore, EventLogMaintenance, SubscriptionStore {
+export class SqliteStore
+  extends SqliteReadModel
+  implements EventStore, IdempotencyStore, EventLogMaintenance, SubscriptionStore, AccessStore
+{
   private readonly writes: GroupCommit;
   private readonly appender: SqliteAppender;
   private readonly idempotency: SqliteIdempotency;
   private readonly subscriptions: SqliteSubscriptions;
+  private readonly access: SqliteAccess;
   private readonly commits = new CommitListeners();
   private readonly streamEvents: Statement;
   private readonly eventsAfter: Statement;
@@ -56,6 +62,7 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
     this.appender = new SqliteAppender(db, new SqliteProjections(db));
     this.idempotency = new SqliteIdempotency(db);
     this.subscriptions = new SqliteSubscriptions(db);
+    this.access = new SqliteAccess(db);
     this.streamEvents = db.prepare('SELECT * FROM events WHERE stream = ? ORDER BY version');
     this.eventsAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
   }
@@ -152,6 +159,84 @@ export class SqliteStore extends SqliteReadModel implements EventStore, Idempote
 
   onCommitted(listener: () => void): () => void {
     return this.commits.add(listener);
+  }
+
+  // Access: writes go through the group commit, reads straight to the database.
+
+  createUser(user: StoredUser): Promise<boolean> {
+    return this.writes.run(() => this.access.createUser(user));
+  }
+
+  async userById(id: string): Promise<StoredUser | null> {
+    return this.access.userById(id);
+  }
+
+  async userByEmail(email: string): Promise<StoredUser | null> {
+    return this.access.userByEmail(email);
+  }
+
+  putMembership(membership: Membership): Promise<void> {
+    return this.writes.run(() => this.access.putMembership(membership));
+  }
+
+  removeMembership(restaurantId: string, userId: string): Promise<boolean> {
+    return this.writes.run(() => this.access.removeMembership(restaurantId, userId));
+  }
+
+  async membershipsOfUser(userId: string): Promise<Membership[]> {
+    return this.access.membershipsOfUser(userId);
+  }
+
+  async membersOf(restaurantId: string): Promise<Membership[]> {
+    return this.access.membersOf(restaurantId);
+  }
+
+  createApiKey(key: StoredApiKey): Promise<void> {
+    return this.writes.run(() => this.access.createApiKey(key));
+  }
+
+  async apiKeyByHash(keyHash: string): Promise<StoredApiKey | null> {
+    return this.access.apiKeyByHash(keyHash);
+  }
+
+  async apiKeysOf(restaurantId: string): Promise<StoredApiKey[]> {
+    return this.access.apiKeysOf(restaurantId);
+  }
+
+  revokeApiKey(restaurantId: string, keyId: string, at: number): Promise<boolean> {
+    return this.writes.run(() => this.access.revokeApiKey(restaurantId, keyId, at));
+  }
+
+  touchApiKey(keyId: string, at: number): Promise<void> {
+    return this.writes.run(() => this.access.touchApiKey(keyId, at));
+  }
+
+  saveRefreshToken(token: StoredRefreshToken): Promise<void> {
+    return this.writes.run(() => this.access.saveRefreshToken(token));
+  }
+
+  async refreshToken(tokenHash: string): Promise<StoredRefreshToken | null> {
+    return this.access.refreshToken(tokenHash);
+  }
+
+  spendRefreshToken(tokenHash: string, at: number): Promise<boolean> {
+    return this.writes.run(() => this.access.spendRefreshToken(tokenHash, at));
+  }
+
+  revokeRefreshFamily(familyId: string, at: number): Promise<void> {
+    return this.writes.run(() => this.access.revokeRefreshFamily(familyId, at));
+  }
+
+  recordLoginFailure(email: string, at: number): Promise<void> {
+    return this.writes.run(() => this.access.recordLoginFailure(email, at));
+  }
+
+  async loginFailuresSince(email: string, since: number): Promise<number> {
+    return this.access.loginFailuresSince(email, since);
+  }
+
+  clearLoginFailures(email: string): Promise<void> {
+    return this.writes.run(() => this.access.clearLoginFailures(email));
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ async function inTheWay(
   self: string,
 ): Promise<InTheWay> {
   const blocks = (await deps.reads.seatBlocks(sectorId, span)).filter(
-    (block) => tableIds.includes(block.tableId) && overlaps(block, span) && block.source.id !== self,
+    (block) => tableIds.includes(block.tableId) && overlaps(block, span) && !(block.source.kind === 'blackout' && block.source.id === self),
   );
   const bookingIds = [...new Set(blocks.filter((b) => b.source.kind === 'booking').map((b) => b.source.id))];
   const bookings = (await Promise.all(bookingIds.map((id) => state.booking(id)))).filter((b): b is Booking => b !== null);

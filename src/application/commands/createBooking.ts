@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../../errors/catalogue.js';
 import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { BookingView, CreateBookingInput } from '../contracts/bookings.js';
 import type { WaitlistEntryView } from '../contracts/waitlist.js';
-import type { Caller, Dependencies } from '../dependencies.js';
+import { idempotencyScopeOf, type Caller, type Dependencies } from '../dependencies.js';
 import { runIdempotently, type IdempotentOutcome } from '../idempotency.js';
 import { bookingView } from '../views.js';
 import { planBooking } from './planBooking.js';
@@ -11,6 +11,14 @@ import { joinWaitlist } from './waitlist.js';
 export type Booked = IdempotentOutcome & { status: 201; body: BookingView };
 type Waiting = IdempotentOutcome & { status: 202; body: WaitlistEntryView };
 export type CreatedBooking = Booked | Waiting;
+
+/** What the caller is shown of what it made: kept as the idempotent answer, so replays show the same. */
+export interface Presenter {
+  booking(view: BookingView): BookingView;
+  entry(view: WaitlistEntryView): WaitlistEntryView;
+}
+
+const asIs: Presenter = { booking: (view) => view, entry: (view) => view };
 
 /**
  * Books the first candidate still free. The sector lock narrows contention; the
@@ -21,14 +29,15 @@ export async function createBooking(
   input: CreateBookingInput,
   caller: Caller,
   idempotencyKey?: string,
+  present: Presenter = asIs,
 ): Promise<CreatedBooking> {
-  const outcome = await runIdempotently(deps, caller.actor, idempotencyKey, input, async () => {
+  const outcome = await runIdempotently(deps, idempotencyScopeOf(caller), idempotencyKey, input, async () => {
     try {
-      return { status: 201, body: await book(deps, input, caller, idempotencyKey) };
+      return { status: 201, body: present.booking(await book(deps, input, caller, idempotencyKey)) };
     } catch (error) {
       // Asked to wait rather than be refused: the party joins the sector's waitlist.
       if (!input.waitlist || !isAppError(error) || error.code !== 'no_capacity') throw error;
-      return { status: 202, body: await joinWaitlist(deps, input, caller) };
+      return { status: 202, body: present.entry(await joinWaitlist(deps, input, caller)) };
     }
   });
   return outcome as CreatedBooking;

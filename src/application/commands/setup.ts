@@ -40,6 +40,7 @@ export async function registerRestaurant(deps: Dependencies, input: RestaurantIn
     durationRange: input.durationRange ?? { ...DEFAULT_DURATION_RANGE },
     durationRules: input.durationRules,
     largeGroups: input.largeGroups,
+    publicBooking: input.publicBooking,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDateSchema, entityIdSchema } from './fields.js';
+import { calendarDateSchema, entityIdSchema, textSchema } from './fields.js';
 
 const instant = z.iso.datetime({ offset: true }).meta({ example: '2025-10-22T18:00:00-03:00' });
 
@@ -12,7 +12,7 @@ export const blackoutInputSchema = z
     tableIds: z.array(entityIdSchema).min(1).max(500).optional(),
     start: instant,
     end: instant,
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: textSchema.trim().min(1).max(500).optional(),
     /** Cancel the bookings in the way instead of refusing with 409. */
     cancelConflicting: z.boolean().default(false),
   })

@@ -10,6 +10,7 @@ import {
   queryDurationSchema,
   queryLimitSchema,
   queryPartySizeSchema,
+  textSchema,
 } from './fields.js';
 
 const requestedWindow = {
@@ -42,13 +43,13 @@ export const createBookingBodySchema = z.object({
   durationMinutes: durationMinutesSchema.optional(),
   date: calendarDateSchema,
   ...requestedWindow,
-  guestName: z.string().trim().min(1).max(200).optional(),
+  guestName: textSchema.trim().min(1).max(200).optional(),
   guestEmail: z.email().max(320).optional(),
   guestPhone: z
     .string()
     .regex(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number' })
     .optional(),
-  notes: z.string().max(2000).optional(),
+  notes: textSchema.max(2000).optional(),
   /** When nothing fits: join the sector's waitlist (202) instead of 409 `no_capacity`. */
   waitlist: z.boolean().optional(),
 });
@@ -60,6 +61,8 @@ export const guestOut = {
   guestEmail: z.string().optional(),
   guestPhone: z.string().optional(),
   notes: z.string().optional(),
+  /** In the create answer (and its idempotent replays) only: send it as `X-Booking-Token` to read or cancel this one object. */
+  manageToken: z.string().optional(),
 };
 
 export const dayQuerySchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityIdSchema, serviceWindowSchema, timeZoneSchema } from './fields.js';
+import { entityIdSchema, serviceWindowSchema, textSchema, timeZoneSchema } from './fields.js';
 
 const windows = z.array(serviceWindowSchema).max(12).optional();
 
@@ -30,7 +30,7 @@ const durationRules = z
 
 export const restaurantInputSchema = z.object({
   id: entityIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: textSchema.trim().min(1).max(200),
   timezone: timeZoneSchema,
   windows,
   durationRange: z
@@ -46,13 +46,15 @@ export const restaurantInputSchema = z.object({
     .optional(),
   durationRules: durationRules.optional(),
   largeGroups: largeGroups.optional(),
+  /** Whether anyone may discover and book without signing in; default true. */
+  publicBooking: z.boolean().optional(),
 });
 export type RestaurantInput = z.output<typeof restaurantInputSchema>;
 
 export const sectorInputSchema = z.object({
   id: entityIdSchema,
   restaurantId: entityIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: textSchema.trim().min(1).max(200),
   windows,
 });
 export type SectorInput = z.output<typeof sectorInputSchema>;
@@ -64,7 +66,7 @@ export const tableInputSchema = z
   .object({
     id: entityIdSchema,
     sectorId: entityIdSchema,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: textSchema.trim().min(1).max(200).optional(),
     minSize: seats.optional(),
     maxSize: seats.optional(),
     capacityMin: seats.optional(),
@@ -96,6 +98,7 @@ export const restaurantViewSchema = z
     durationRange: z.object({ min: z.int(), max: z.int() }),
     durationRules: durationRules.optional(),
     largeGroups: largeGroups.optional(),
+    publicBooking: z.boolean().optional(),
     ...audit,
   })
   .meta({ id: 'Restaurant' });

@@ -5,6 +5,10 @@ export interface Clock {
 export interface IdGenerator {
   bookingId(): string;
   waitlistEntryId(): string;
+  userId(): string;
+  apiKeyId(): string;
+  /** Groups the refresh tokens rotated from one login. */
+  tokenFamilyId(): string;
 }
 
 /** Serialises work on one key. Only lowers contention: the store still refuses overlaps. */

@@ -1,6 +1,6 @@
 import { blocksSeats, blackoutIdOf, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
 import { takesSeats, type Booking } from '../../domain/bookings/booking.js';
-import { bookingIdOf, evolveBooking, isBookingEvent } from '../../domain/bookings/bookingEvents.js';
+import { bookingIdOf, evolveBooking, isBookingEvent, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { entryIdOf, evolveEntry, isWaitlistEvent, type WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { DomainEvent, StoredEvent } from '../ports/eventStore.js';
@@ -28,14 +28,6 @@ function subjectOf(event: DomainEvent): Subject | null {
   return null;
 }
 
-/** Events that carry their whole row: nothing needs loading before them. */
-const OPENING_TYPES: ReadonlySet<string> = new Set([
-  'BookingConfirmed',
-  'BookingHeld',
-  'BlackoutPlaced',
-  'WaitlistJoined',
-] satisfies DomainEvent['type'][]);
-
 const keyOf = (kind: string, id: string) => `${kind}\u0000${id}`;
 
 function claimOf(holder: string, owner: Booking | Blackout): SeatClaim {
@@ -59,8 +51,10 @@ export class ProjectionBatch {
 
   /** The row this event evolves when the store must load it; `null` when nothing needs loading. */
   needs(stored: StoredEvent): Subject | null {
-    if (OPENING_TYPES.has(stored.type)) return null;
-    const subject = subjectOf(stored as DomainEvent);
+    const event = stored as DomainEvent;
+    // Events that carry their whole row: nothing needs loading before them.
+    if (isBookingOpened(event) || event.type === 'BlackoutPlaced' || event.type === 'WaitlistJoined') return null;
+    const subject = subjectOf(event);
     return subject && !this.rows.has(keyOf(subject.kind, subject.id)) ? subject : null;
   }
 

@@ -30,7 +30,6 @@ export class RefusedSeats extends Error {
   constructor(
     readonly claim: SeatClaim,
     readonly changes: readonly SeatChange[],
-    readonly reason?: unknown,
   ) {
     super(`seats refused for ${claim.holder}`);
     this.name = 'RefusedSeats';

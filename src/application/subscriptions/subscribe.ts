@@ -1,3 +1,4 @@
+import { clearTimeout, setTimeout } from 'node:timers';
 import type { CommittedEvent, LogCursor, SubscriptionStore } from '../ports/eventSubscriptions.js';
 import { Pause } from './pause.js';
 
@@ -6,7 +7,7 @@ export interface SubscribeOptions {
   owner: string;
   /** Where a subscription that does not exist yet starts; an existing checkpoint always wins. */
   from?: 'start' | 'end';
-  /** How long a lease lasts unless renewed; renewed every third of it. */
+  /** How long a lease lasts unless renewed; renewed every third of it, also on a timer while a handler runs. */
   leaseMs?: number;
   /** Longest wait between reads when no commit hint arrives. */
   pollMs?: number;
@@ -35,7 +36,8 @@ const MAX_RETRY_MS = 30_000;
  * at least once, across restarts and across processes: the checkpoint and the
  * lease live in the store, and only the lease holder reads. The checkpoint moves
  * past an event only once its handler has returned, so a crash or a lost lease
- * repeats events but never skips one.
+ * repeats events but never skips one. The lease is renewed while a handler runs
+ * too, so a handler slower than the lease does not let a standby run it as well.
  */
 export function subscribe(
   store: SubscriptionStore,
@@ -68,7 +70,7 @@ class SubscriptionRunner {
   private stopping = false;
   private finished = false;
   private failures = 0;
-  /** When the lease was last taken or renewed, by `now`; it is renewed a third of the way through. */
+  /** When the lease was last taken or renewed, by `now`; it is renewed a third of the way through, a handler or not. */
   private renewedAt = Number.NEGATIVE_INFINITY;
   /** For `from: 'end'`: the committed end when the runner began, read once. */
   private startAt: LogCursor | null | undefined;
@@ -171,7 +173,10 @@ class SubscriptionRunner {
     let failed = false;
     for (const event of batch) {
       if (this.stopping) break;
-      // Never start an event on a lease that may lapse during it: renew first (saving what is done).
+      // Renew before the event when a renewal is due (saving what is done), and on a timer while
+      // its handler runs. That does not rule out a lapse mid-event (the process stalls, or the store
+      // is out of reach for a whole lease), after which a standby may run the same event: the loss
+      // shows at the next renewal or save, and nothing is saved after it.
       if (this.renewalDue()) {
         if (handled === null) {
           if (!(await this.renew(checkpoint))) return LOST;
@@ -181,13 +186,16 @@ class SubscriptionRunner {
           handled = null;
         }
       }
+      const heartbeat = this.keepLease(checkpoint);
       try {
         await this.handler(event);
       } catch (error) {
         this.report(error);
         failed = true;
-        break;
       }
+      // Another owner took the lease while the handler ran: whatever this runner did, it saves none of it.
+      if (!(await heartbeat.stop())) return LOST;
+      if (failed) break;
       handled = event.cursor;
     }
     if (handled !== null) {
@@ -204,6 +212,44 @@ class SubscriptionRunner {
   private async renew(checkpoint: LogCursor | null): Promise<boolean> {
     const renewed = await this.claim();
     return renewed !== LOST && renewed === checkpoint;
+  }
+
+  /**
+   * Renews the lease every third of `leaseMs` (timer time, not `now`, which a test may
+   * hold still) until `stop`, which waits for a renewal under way and answers whether
+   * the lease is still held. A renewal that finds the lease lost is remembered and ends
+   * the beats; one that throws (the store is out of reach) is reported and retried at
+   * the next beat. The timer is unref'd: it never keeps a process alive.
+   */
+  private keepLease(checkpoint: LogCursor | null): { stop(): Promise<boolean> } {
+    const everyMs = this.leaseMs / 3;
+    let lost = false;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let beating: Promise<void> = Promise.resolve();
+    const beat = async (): Promise<void> => {
+      try {
+        if (!(await this.renew(checkpoint))) lost = true;
+      } catch (error) {
+        this.report(error);
+      }
+      schedule(everyMs);
+    };
+    const schedule = (ms: number): void => {
+      if (stopped || lost) return;
+      timer = setTimeout(() => (beating = beat()), ms);
+      timer.unref();
+    };
+    // The first beat is due when the renewal before the event would next have been.
+    schedule(Math.min(Math.max(this.untilRenewal(), 0), everyMs));
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await beating;
+        return !lost;
+      },
+    };
   }
 
   private async save(cursor: LogCursor): Promise<boolean> {

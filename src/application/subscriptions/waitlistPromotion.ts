@@ -6,8 +6,12 @@ import type { StoredEvent } from '../ports/eventStore.js';
 const RELEASING_BOOKING: ReadonlySet<string> = new Set(['BookingCancelled', 'BookingRejected', 'HoldExpired']);
 const RELEASING_BLACKOUT: ReadonlySet<string> = new Set(['BlackoutLifted', 'BlackoutResized']);
 
-/** The sector where the event freed seats, if it freed any. */
+/**
+ * The sector to try promotion in after this event: where it freed seats, or where
+ * a party just joined (seats freed between its refusal and its joining are seen).
+ */
 async function sectorFreedBy(deps: Dependencies, event: StoredEvent): Promise<string | null> {
+  if (event.type === 'WaitlistJoined') return (event.data as { entry: { sectorId: string } }).entry.sectorId;
   if (RELEASING_BOOKING.has(event.type))
     return (await deps.reads.booking((event.data as { bookingId: string }).bookingId))?.value.sectorId ?? null;
   if (RELEASING_BLACKOUT.has(event.type))
@@ -17,7 +21,7 @@ async function sectorFreedBy(deps: Dependencies, event: StoredEvent): Promise<st
 
 /**
  * The first reaction to the log: a cancel, a rejected or expired hold, a lifted or
- * resized blackout promotes the sector's waitlist. No command calls promotion;
+ * resized blackout, or a party joining promotes the sector's waitlist. No command calls promotion;
  * whatever frees seats, through any protocol or process, is seen here.
  */
 export function promoteWaitlistOnRelease(deps: Dependencies): (event: StoredEvent) => Promise<void> {

@@ -41,7 +41,7 @@ const STATUS_CHANGE_TYPES: readonly string[] = [
   'BookingReassigned',
 ] satisfies (BookingStatusChanged | BookingReassigned)['type'][];
 
-function isBookingOpened(event: { type: string }): event is BookingOpened {
+export function isBookingOpened(event: { type: string }): event is BookingOpened {
   return OPENING_TYPES.includes(event.type);
 }
 

@@ -12,6 +12,8 @@ export interface Restaurant {
   durationRules?: DurationRules | undefined;
   /** Parties of `threshold` or more are held PENDING for `holdMinutes` until approved. */
   largeGroups?: { threshold: number; holdMinutes: number } | undefined;
+  /** Whether anyone may discover and book without signing in (default true). */
+  publicBooking?: boolean | undefined;
   createdAt: number;
   updatedAt: number;
 }

@@ -11,12 +11,10 @@ import {
   tableInputSchema,
   tableViewSchema,
 } from '../../../application/contracts/setup.js';
-import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
-export const adminRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
-  server.addHook('preHandler', requireAdminSecret(adminSecret));
+export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const headers = z.object({ 'x-admin-secret': z.string().optional() });
   const common = { hide: hidden, tags: ['admin'], headers };
   const errors = { '4xx': errorBodySchema };
@@ -60,6 +58,6 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: st
   server.get('/admin/info', {
     config: { op: 'admin_info' },
     schema: { ...common, summary: 'What this server runs and holds', response: { 200: adminInfoSchema, ...errors } },
-    handler: async () => app.info(),
+    handler: async (request) => app.info(callerOf(request)),
   });
 };

@@ -9,16 +9,11 @@ import {
   blackoutViewSchema,
 } from '../../../application/contracts/blackouts.js';
 import { errorBodySchema } from '../../../application/contracts/errors.js';
-import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
 /** Tables out of service; until roles exist, staff use the admin secret. */
-export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (
-  server,
-  { app, hidden, adminSecret },
-) => {
-  server.addHook('preHandler', requireAdminSecret(adminSecret));
+export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const common = { hide: hidden, tags: ['blackouts'], headers: z.object({ 'x-admin-secret': z.string().optional() }) };
   const errors = { '4xx': errorBodySchema };
 
@@ -41,7 +36,7 @@ export const blackoutRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret:
       querystring: blackoutsQuerySchema,
       response: { 200: blackoutListSchema, ...errors },
     },
-    handler: async (request) => app.listBlackouts(request.query),
+    handler: async (request) => app.listBlackouts(request.query, callerOf(request)),
   });
 
   server.patch('/woki/blackouts/:id', {

@@ -14,6 +14,7 @@ import { errorBodySchema } from '../../../application/contracts/errors.js';
 import { waitlistEntryViewSchema, waitlistIdParamsSchema } from '../../../application/contracts/waitlist.js';
 import { bookingHistorySchema } from '../../../application/contracts/history.js';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
+import { strictLimit } from '../abuse.js';
 import { callerOf } from '../requestContext.js';
 
 export interface RouteOptions {
@@ -36,11 +37,11 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       querystring: discoverQuerySchema,
       response: { 200: discoverResponseSchema, ...errors },
     },
-    handler: async (request) => app.discover(request.query),
+    handler: async (request) => app.discover(request.query, callerOf(request)),
   });
 
   server.post('/woki/bookings', {
-    config: { op: 'create_booking' },
+    config: { op: 'create_booking', ...strictLimit('create') },
     schema: {
       hide: hidden,
       tags,
@@ -66,17 +67,17 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       response: { 200: dayResponseSchema, ...errors },
     },
   };
-  server.get('/woki/bookings/day', { ...listDay, handler: async (request) => app.listDay(request.query) });
+  server.get('/woki/bookings/day', { ...listDay, handler: async (request) => app.listDay(request.query, callerOf(request)) });
   server.get('/woki/bookings', {
     ...listDay,
     schema: { ...listDay.schema, hide: true },
-    handler: async (request) => app.listDay(request.query),
+    handler: async (request) => app.listDay(request.query, callerOf(request)),
   });
 
   server.get('/woki/bookings/:id', {
     config: { op: 'get_booking' },
     schema: { hide: hidden, tags, summary: 'One booking', params: bookingIdParamsSchema, response: { 200: bookingViewSchema, ...errors } },
-    handler: async (request) => app.getBooking(request.params.id),
+    handler: async (request) => app.getBooking(request.params.id, callerOf(request)),
   });
 
   server.get('/woki/bookings/:id/history', {
@@ -88,7 +89,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       params: bookingIdParamsSchema,
       response: { 200: bookingHistorySchema, ...errors },
     },
-    handler: async (request) => app.bookingHistory(request.params.id),
+    handler: async (request) => app.bookingHistory(request.params.id, callerOf(request)),
   });
 
   server.get('/woki/waitlist/:id', {
@@ -100,7 +101,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       params: waitlistIdParamsSchema,
       response: { 200: waitlistEntryViewSchema, ...errors },
     },
-    handler: async (request) => app.getWaitlistEntry(request.params.id),
+    handler: async (request) => app.getWaitlistEntry(request.params.id, callerOf(request)),
   });
 
   server.delete('/woki/waitlist/:id', {

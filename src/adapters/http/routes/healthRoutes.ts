@@ -2,38 +2,63 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
 import type { Registry } from 'prom-client';
+import type { DependencyCheck } from '../../runtime/health.js';
+import { callerOf } from '../requestContext.js';
 
-const health = z.object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() });
+const health = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']), detail: z.string().optional() });
 
-export const healthRoutes: FastifyPluginAsyncZod<{ app: WokiBrain; metrics: Registry }> = async (server, { app, metrics }) => {
+/** Mounted under /api/v1 and at the root, like every route; `hidden` keeps one mount out of the OpenAPI document. */
+export const healthRoutes: FastifyPluginAsyncZod<{
+  app: WokiBrain;
+  metrics: Registry;
+  hidden: boolean;
+  checks: DependencyCheck[];
+}> = async (server, { app, metrics, hidden, checks }) => {
   const tags = ['operations'];
   server.get('/health', {
     config: { op: 'health' },
-    schema: { tags, summary: 'Up and able to read its store', response: { 200: health, 503: health } },
-    handler: async (_request, reply) => readiness(app).then(([code, body]) => reply.code(code).send(body)),
+    schema: { hide: hidden, tags, summary: 'Up and able to read its store', response: { 200: health, 503: health } },
+    handler: async (_request, reply) => readiness(app, checks).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/health/live', {
     config: { op: 'health_live' },
-    schema: { tags, summary: 'The process answers', response: { 200: health } },
+    schema: { hide: hidden, tags, summary: 'The process answers', response: { 200: health } },
     handler: async () => ({ status: 'ok' as const }),
   });
   server.get('/health/ready', {
     config: { op: 'health_ready' },
-    schema: { tags, summary: 'Ready for traffic: the store answers', response: { 200: health, 503: health } },
-    handler: async (_request, reply) => readiness(app).then(([code, body]) => reply.code(code).send(body)),
+    schema: {
+      hide: hidden,
+      tags,
+      summary: 'Ready for traffic: the store answers (200 degraded: Redis is down, locks are per process)',
+      response: { 200: health, 503: health },
+    },
+    handler: async (_request, reply) => readiness(app, checks).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/metrics', {
     config: { op: 'metrics' },
-    schema: { tags, summary: 'Prometheus metrics' },
-    handler: async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
+    schema: { hide: hidden, tags, summary: 'Prometheus metrics (platform admin: X-Admin-Secret or an admin user’s token)' },
+    handler: async (request, reply) => {
+      app.requireOperator(callerOf(request));
+      return reply.type(metrics.contentType).send(await metrics.metrics());
+    },
   });
 };
 
-async function readiness(app: WokiBrain): Promise<[200 | 503, z.infer<typeof health>]> {
+/**
+ * 503 only when the store does not answer: nothing works then. A lost Redis answers 200
+ * `degraded`: bookings go on (the store refuses double bookings on its own; locks only
+ * lower contention), and a 503 would take every process out of the load balancer at once.
+ */
+async function readiness(app: WokiBrain, checks: DependencyCheck[]): Promise<[200 | 503, z.infer<typeof health>]> {
   try {
     await app.info();
-    return [200, { status: 'ok' }];
   } catch (error) {
     return [503, { status: 'unavailable', detail: error instanceof Error ? error.message : String(error) }];
   }
+  const degraded = checks.flatMap((check) => {
+    const state = check.health();
+    return state.status === 'degraded' ? [state.detail] : [];
+  });
+  return degraded.length === 0 ? [200, { status: 'ok' }] : [200, { status: 'degraded', detail: degraded.join('; ') }];
 }

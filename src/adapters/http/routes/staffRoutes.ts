@@ -3,13 +3,11 @@ import { z } from 'zod';
 import { bookingIdParamsSchema, bookingViewSchema } from '../../../application/contracts/bookings.js';
 import { errorBodySchema } from '../../../application/contracts/errors.js';
 import { repackParamsSchema, repackQuerySchema, repackReportSchema } from '../../../application/contracts/repack.js';
-import { requireAdminSecret } from '../adminAuth.js';
 import { callerOf } from '../requestContext.js';
 import type { RouteOptions } from './bookingRoutes.js';
 
-/** Staff operations: answers to large-group holds and repack; until roles exist they take the admin secret. */
-export const staffRoutes: FastifyPluginAsyncZod<RouteOptions & { adminSecret: string }> = async (server, { app, hidden, adminSecret }) => {
-  server.addHook('preHandler', requireAdminSecret(adminSecret));
+/** Staff operations: answers to large-group holds (hosts) and repack (managers). */
+export const staffRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const schema = {
     hide: hidden,
     tags: ['bookings'],
