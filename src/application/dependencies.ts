@@ -34,7 +34,7 @@ export interface Caller {
   actor: string;
   requestId?: string | undefined;
   /** Resolved by the protocol adapter from the credentials sent; absent for in-process callers, which act for the platform. */
-  principal?: Principal | undefined;
+  principal?: Principal | null | undefined;
   /** A guest's manage token (`X-Booking-Token`), checked against the object the call is about. */
   manageToken?: string | undefined;
   /** The network client (its address) as the protocol sees it: what tells anonymous callers apart. */

@@ -60,14 +60,16 @@ export function createWokiBrain(deps: Dependencies) {
     requireAccess(deps, caller, action, await restaurantTarget(deps, restaurantId));
   }
 
-  /** A guest's contact fields go only to who may read the booking; the maker gets its manage token. */
+  /** A guest's contact fields go only to who may read the booking. */
+  function shownTo(caller: Caller, view: BookingView): BookingView {
+    const target = { restaurantId: view.restaurantId, resource: bookingResource(view.id) };
+    return mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
+  }
+
+  /** What the maker of a booking or waitlist entry sees: guest fields only if it may read them, and its manage token. */
   function presenterFor(caller: Caller): Presenter {
     return {
-      booking: (view: BookingView) => {
-        const target = { restaurantId: view.restaurantId, resource: bookingResource(view.id) };
-        const shown = mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
-        return { ...shown, manageToken: deps.credentials.manageToken(bookingResource(view.id)) };
-      },
+      booking: (view: BookingView) => ({ ...shownTo(caller, view), manageToken: deps.credentials.manageToken(bookingResource(view.id)) }),
       entry: (view: WaitlistEntryView) => {
         const target = { restaurantId: view.restaurantId, resource: waitlistResource(view.id) };
         const shown = mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
@@ -121,11 +123,11 @@ export function createWokiBrain(deps: Dependencies) {
     },
     approveHold: async (id: string, caller: Caller = SYSTEM) => {
       await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return answerHold(deps, id, 'approve', caller);
+      return shownTo(caller, await answerHold(deps, id, 'approve', caller));
     },
     rejectHold: async (id: string, caller: Caller = SYSTEM) => {
       await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return answerHold(deps, id, 'reject', caller);
+      return shownTo(caller, await answerHold(deps, id, 'reject', caller));
     },
     expireHolds: () => expireHolds(deps),
     getWaitlistEntry: async (id: string, caller: Caller = SYSTEM) => {

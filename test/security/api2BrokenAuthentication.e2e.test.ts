@@ -210,6 +210,15 @@ describe('OWASP API2:2023 Broken Authentication', () => {
     expect((await login(ctx, bystander.email, PASSWORD)).status).toBe(200);
   });
 
+  it('parallel wrong passwords cannot slip past the lockout: at most 10 are checked', async () => {
+    const target = await createUser(ctx, 'parallel');
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, attempt) => login(ctx, target.email, `wrong password ${attempt}`)));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);
+    expect((await login(ctx, target.email, PASSWORD)).status).toBe(429);
+  });
+
   it('a revoked API key gets 401 at once, whichever header carries it', async () => {
     const key = await issueKey(ctx, 'R1', ['bookings:read']);
     expect((await readB1(xApiKey(key.key))).status).toBe(200);

@@ -148,6 +148,8 @@ describe('OWASP API3:2023 Broken Object Property Level Authorization', () => {
     });
     expect(created.status, created.text).toBe(201);
     expect(created.body.key).toMatch(/^wbk_[A-Za-z0-9_-]{32,}$/);
+    // An answer that carries a secret is never cached.
+    expect(created.headers.get('cache-control')).toBe('no-store');
     const digest = createCredentials({ signingKey: Buffer.alloc(32), adminSecret: 'unused-secret' }).digest(created.body.key);
 
     const listed = await t.ctx.request<{ items: Record<string, unknown>[] }>('GET', '/api/v1/restaurants/R1/api-keys', {

@@ -59,9 +59,14 @@ describe('OWASP API5:2023 Broken Function Level Authorization', () => {
 
   /** A PENDING hold at R2 (a party of 6 or more waits for approval). */
   async function hold(): Promise<CreatedBody> {
-    const held = await book(t.ctx, ADMIN, bookingRequest(R2, { partySize: 6 }));
+    const held = await book(
+      t.ctx,
+      ADMIN,
+      bookingRequest(R2, { partySize: 6, guestName: 'Grace', guestEmail: 'grace@example.com', notes: 'window' }),
+    );
     expect(held.status, held.text).toBe(201);
     expect(held.body.status).toBe('PENDING');
+    expect(held.body).toMatchObject({ guestName: 'Grace' });
     return held.body;
   }
 
@@ -142,6 +147,8 @@ describe('OWASP API5:2023 Broken Function Level Authorization', () => {
     const held = await hold();
     const approved = await call('POST', `/api/v1/woki/bookings/${held.id}/approve`, key);
     expect(approved.status, approved.text).toBe(200);
+    // Serving the floor is no licence to read the guest's contact fields.
+    for (const field of ['guestName', 'guestEmail', 'guestPhone', 'notes']) expect(approved.body).not.toHaveProperty(field);
     const rejected = await call('POST', `/api/v1/woki/bookings/${(await hold()).id}/reject`, key);
     expect(rejected.status, rejected.text).toBe(200);
     expect((await call('POST', '/api/v1/woki/blackouts', key, blackout({ ...R2, tableId: 'T21' }))).status).toBe(201);

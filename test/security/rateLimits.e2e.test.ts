@@ -44,6 +44,19 @@ function expectRateLimited(reply: Reply, limit: number): void {
 }
 
 describe('per-client rate limits (SPEC §5 "Abuse")', () => {
+  it('counts requests whose credentials are refused against the sender, so secrets, keys and tokens cannot be guessed at will', async () => {
+    const ctx = await serverWith({});
+    const guesses: Record<string, string>[] = [
+      { 'x-api-key': 'wbk_guess' },
+      { 'x-admin-secret': 'guess-guess-guess' },
+      { authorization: 'Bearer not.a.jwt' },
+      { authorization: 'Basic Zm9vOmJhcg==' },
+    ];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await anonymous(ctx, '/openapi.json', guesses[i % guesses.length]!)).status);
+    expect(statuses).toEqual([401, 403, 401, 401, 401, 429]);
+  });
+
   it('an anonymous client gets RATE_LIMIT_MAX requests a minute, then 429 rate_limited with Retry-After and RateLimit-*', async () => {
     const ctx = await serverWith({});
     const replies = await untilLimited(ctx, '/openapi.json');

@@ -32,9 +32,29 @@ async function readSecrets(file: string): Promise<SecretsFile> {
 }
 
 async function writeSecrets(file: string, secrets: SecretsFile): Promise<void> {
+  // Private before anything is written into it (an existing file keeps its mode on write).
+  await chmod(file, 0o600).catch(() => undefined);
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  // An existing file keeps its mode on write: make sure it is private.
-  await chmod(file, 0o600);
+}
+
+/**
+ * Creates the file only if nobody has: of several processes starting together on
+ * one DATA_DIR, one writes and the others read what it wrote, so all share one key.
+ */
+async function createSecrets(file: string, secrets: SecretsFile): Promise<SecretsFile> {
+  try {
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    return secrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Written by another process a moment ago; give it the time to finish writing.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const written = await readSecrets(file).catch(() => ({}) as SecretsFile);
+      if (written.adminSecret && written.signingKey) return written;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return readSecrets(file);
+  }
 }
 
 /**
@@ -48,17 +68,15 @@ export async function loadLocalSecrets(
 ): Promise<LocalSecrets> {
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, 'secrets.json');
-  const stored = await readSecrets(file);
+  let stored = await readSecrets(file);
   let generated = false;
-  if (!configured.adminSecret && !stored.adminSecret) {
-    stored.adminSecret = randomBytes(24).toString('base64url');
+  const missing = (!configured.adminSecret && !stored.adminSecret) || (!configured.jwtSecret && !stored.signingKey);
+  if (missing) {
+    const fresh = { adminSecret: randomBytes(24).toString('base64url'), signingKey: randomBytes(32).toString('base64url'), ...stored };
+    const existed = Object.keys(stored).length > 0;
+    stored = existed ? (await writeSecrets(file, fresh), fresh) : await createSecrets(file, fresh);
     generated = true;
   }
-  if (!configured.jwtSecret && !stored.signingKey) {
-    stored.signingKey = randomBytes(32).toString('base64url');
-    generated = true;
-  }
-  if (generated) await writeSecrets(file, stored);
   return {
     adminSecret: configured.adminSecret ?? stored.adminSecret!,
     signingKey: configured.jwtSecret ? Buffer.from(configured.jwtSecret, 'utf8') : Buffer.from(stored.signingKey!, 'base64url'),

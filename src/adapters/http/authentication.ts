@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ANONYMOUS, type Principal } from '../../application/access/principal.js';
 import type { WokiBrain } from '../../application/wokiBrain.js';
+import { AppError } from '../../errors/catalogue.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who sent the request, resolved from its credentials before anything else runs. */
     principal: Principal;
+    /** Why the credentials sent were refused, until the refusal is answered. */
+    credentialError: unknown;
   }
 }
 
@@ -14,10 +17,13 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** `Authorization: Bearer <token>`; any other scheme counts as no bearer token. */
+/** `Authorization: Bearer <token>`; an Authorization header of any other form is refused, not ignored. */
 function bearerOf(request: FastifyRequest): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '');
-  return match?.[1];
+  const value = header(request, 'authorization');
+  if (value === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  if (!match) throw new AppError('unauthorized', 'send credentials as Authorization: Bearer <token>');
+  return match[1];
 }
 
 /**
@@ -27,9 +33,19 @@ function bearerOf(request: FastifyRequest): string | undefined {
 export function registerAuthentication(server: FastifyInstance, app: WokiBrain): void {
   // Fastify wants a primitive placeholder; every request gets its principal in onRequest below.
   server.decorateRequest('principal', null as never);
+  server.decorateRequest('credentialError', null);
   server.addHook('onRequest', async (request) => {
     request.principal = ANONYMOUS;
-    const presented = { adminSecret: header(request, 'x-admin-secret'), bearer: bearerOf(request), apiKey: header(request, 'x-api-key') };
-    request.principal = await app.authenticate(presented);
+    try {
+      const presented = { adminSecret: header(request, 'x-admin-secret'), bearer: bearerOf(request), apiKey: header(request, 'x-api-key') };
+      request.principal = await app.authenticate(presented);
+    } catch (error) {
+      // Refused later, in preValidation: the rate limiter (a route hook) first counts the attempt by address,
+      // so guessing secrets, keys or tokens is limited like any other anonymous traffic.
+      request.credentialError = error;
+    }
+  });
+  server.addHook('preValidation', async (request) => {
+    if (request.credentialError) throw request.credentialError;
   });
 }

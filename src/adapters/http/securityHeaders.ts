@@ -40,7 +40,8 @@ const DOCS_CSP = {
 };
 
 /** Answers that carry guest data (or tokens): no cache, shared or private, may keep them. */
-const PRIVATE_ANSWERS = /^(?:\/api\/v1)?\/(?:woki\/(?:bookings|waitlist|floor|walkins)|guests|auth)(?:[/?]|$)/;
+const PRIVATE_ANSWERS =
+  /^(?:\/api\/v1)?\/(?:woki\/(?:bookings|waitlist|floor|walkins)|guests|auth|admin\/users|restaurants\/[^/?]+\/(?:api-keys|members))(?:[/?]|$)/;
 
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Headers a browser client may read from a cross-origin answer. */

@@ -2,7 +2,7 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import { AppError } from '../../errors/catalogue.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { decideAccess, type Action, type Target } from './policy.js';
-import type { Principal } from './principal.js';
+import { ANONYMOUS, type Principal } from './principal.js';
 
 /** In-process callers (the sweeper, the CLI, tests) name no principal: they act for the platform. */
 const PLATFORM: Principal = { kind: 'admin' };
@@ -12,7 +12,8 @@ const PLATFORM: Principal = { kind: 'admin' };
  * object's manage token is its guest.
  */
 export function principalFor(deps: Dependencies, caller: Caller, resource?: string): Principal {
-  const principal = caller.principal ?? PLATFORM;
+  // Only a caller that names no principal at all is in-process; a null one (a request not yet authenticated) is nobody.
+  const principal = caller.principal === undefined ? PLATFORM : (caller.principal ?? ANONYMOUS);
   if (principal.kind === 'anonymous' && resource && caller.manageToken && deps.credentials.isManageToken(resource, caller.manageToken)) {
     return { kind: 'guest', resource };
   }

@@ -27,8 +27,11 @@ async function issuePair(deps: Dependencies, user: StoredUser, familyId: string)
 
 export async function login(deps: Dependencies, body: LoginBody): Promise<TokenPair> {
   const now = deps.clock.now();
-  const failures = await deps.access.loginFailuresSince(body.email, now - LOCKOUT_WINDOW_MS);
-  if (failures >= LOCKOUT_FAILURES) {
+  // Every attempt counts as a failure before the password is checked, so parallel attempts
+  // cannot all slip under the limit; a success clears the count.
+  await deps.access.recordLoginFailure(body.email, now);
+  const attempts = await deps.access.loginFailuresSince(body.email, now - LOCKOUT_WINDOW_MS);
+  if (attempts > LOCKOUT_FAILURES) {
     throw new AppError('rate_limited', 'too many failed sign-ins for this account; try again later', {
       retryAfterSeconds: Math.ceil(LOCKOUT_WINDOW_MS / 1000),
     });
@@ -38,10 +41,7 @@ export async function login(deps: Dependencies, body: LoginBody): Promise<TokenP
   const valid = user
     ? await deps.credentials.verifyPassword(body.password, user.passwordHash)
     : await deps.credentials.hashPassword(body.password).then(() => false);
-  if (!user || !valid) {
-    await deps.access.recordLoginFailure(body.email, now);
-    throw new AppError('unauthorized', 'wrong email or password');
-  }
+  if (!user || !valid) throw new AppError('unauthorized', 'wrong email or password');
   await deps.access.clearLoginFailures(body.email);
   return issuePair(deps, user, deps.ids.tokenFamilyId());
 }
@@ -66,7 +66,13 @@ export async function refresh(deps: Dependencies, refreshToken: string): Promise
   }
   const user = await deps.access.userById(stored.userId);
   if (!user) throw new AppError('unauthorized', 'the user of this refresh token no longer exists');
-  return issuePair(deps, user, stored.familyId);
+  const pair = await issuePair(deps, user, stored.familyId);
+  // A reuse detected while this pair was being issued revoked the family before the new token existed: revoke it too.
+  if ((await deps.access.refreshToken(stored.tokenHash))?.revokedAt != null) {
+    await deps.access.revokeRefreshFamily(stored.familyId, deps.clock.now());
+    throw new AppError('unauthorized', 'this refresh token was used twice; every token of its sign-in is now revoked');
+  }
+  return pair;
 }
 
 /** Ends the sign-in the refresh token belongs to; access tokens already issued lapse within minutes. */

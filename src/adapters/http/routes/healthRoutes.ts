@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
@@ -18,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
   server.get('/health', {
     config: { op: 'health' },
     schema: { hide: hidden, tags, summary: 'Up and able to read its store', response: { 200: health, 503: health } },
-    handler: async (_request, reply) => readiness(app, checks).then(([code, body]) => reply.code(code).send(body)),
+    handler: async (request, reply) => readiness(app, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/health/live', {
     config: { op: 'health_live' },
@@ -33,7 +34,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       summary: 'Ready for traffic: the store answers (200 degraded: Redis is down, locks are per process)',
       response: { 200: health, 503: health },
     },
-    handler: async (_request, reply) => readiness(app, checks).then(([code, body]) => reply.code(code).send(body)),
+    handler: async (request, reply) => readiness(app, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/metrics', {
     config: { op: 'metrics' },
@@ -50,11 +51,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{
  * `degraded`: bookings go on (the store refuses double bookings on its own; locks only
  * lower contention), and a 503 would take every process out of the load balancer at once.
  */
-async function readiness(app: WokiBrain, checks: DependencyCheck[]): Promise<[200 | 503, z.infer<typeof health>]> {
+async function readiness(app: WokiBrain, checks: DependencyCheck[], log: FastifyBaseLogger): Promise<[200 | 503, z.infer<typeof health>]> {
   try {
     await app.info();
   } catch (error) {
-    return [503, { status: 'unavailable', detail: error instanceof Error ? error.message : String(error) }];
+    // The store's own message may name hosts or users: it goes to the log, not to anonymous probes.
+    log.error({ err: error }, 'readiness: the store does not answer');
+    return [503, { status: 'unavailable', detail: 'the store does not answer' }];
   }
   const degraded = checks.flatMap((check) => {
     const state = check.health();
