@@ -60,21 +60,24 @@ export function createWokiBrain(deps: Dependencies) {
     requireAccess(deps, caller, action, await restaurantTarget(deps, restaurantId));
   }
 
-  /** A guest's contact fields go only to who may read the booking. */
-  function shownTo(caller: Caller, view: BookingView): BookingView {
-    const target = { restaurantId: view.restaurantId, resource: bookingResource(view.id) };
-    return mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
+  /** A guest's contact fields go only to who may read the booking or waitlist entry (`resource`). */
+  function shownTo<V extends { restaurantId: string } & Partial<Record<GuestFields, unknown>>>(
+    caller: Caller,
+    view: V,
+    resource: string,
+  ): V {
+    return mayAccess(deps, caller, 'readBooking', { restaurantId: view.restaurantId, resource }) ? view : withoutGuestData(view);
   }
 
   /** What the maker of a booking or waitlist entry sees: guest fields only if it may read them, and its manage token. */
   function presenterFor(caller: Caller): Presenter {
+    const present = <V extends { id: string; restaurantId: string }>(view: V, resource: string) => ({
+      ...shownTo(caller, view, resource),
+      manageToken: deps.credentials.manageToken(resource),
+    });
     return {
-      booking: (view: BookingView) => ({ ...shownTo(caller, view), manageToken: deps.credentials.manageToken(bookingResource(view.id)) }),
-      entry: (view: WaitlistEntryView) => {
-        const target = { restaurantId: view.restaurantId, resource: waitlistResource(view.id) };
-        const shown = mayAccess(deps, caller, 'readBooking', target) ? view : withoutGuestData(view);
-        return { ...shown, manageToken: deps.credentials.manageToken(waitlistResource(view.id)) };
-      },
+      booking: (view: BookingView) => present(view, bookingResource(view.id)),
+      entry: (view: WaitlistEntryView) => present(view, waitlistResource(view.id)),
     };
   }
 
@@ -123,11 +126,11 @@ export function createWokiBrain(deps: Dependencies) {
     },
     approveHold: async (id: string, caller: Caller = SYSTEM) => {
       await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await answerHold(deps, id, 'approve', caller));
+      return shownTo(caller, await answerHold(deps, id, 'approve', caller), bookingResource(id));
     },
     rejectHold: async (id: string, caller: Caller = SYSTEM) => {
       await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await answerHold(deps, id, 'reject', caller));
+      return shownTo(caller, await answerHold(deps, id, 'reject', caller), bookingResource(id));
     },
     expireHolds: () => expireHolds(deps),
     getWaitlistEntry: async (id: string, caller: Caller = SYSTEM) => {
