@@ -5,7 +5,7 @@ import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaur
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
-import { sourceOfHolder } from '../seatHolders.js';
+import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { MemoryProjections } from './projections.js';
 
 const byStartThenId = (a: { start: number; id: string }, b: { start: number; id: string }) => a.start - b.start || (a.id < b.id ? -1 : 1);

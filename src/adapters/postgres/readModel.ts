@@ -1,6 +1,6 @@
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
-import { sourceOfHolder } from '../seatHolders.js';
+import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';

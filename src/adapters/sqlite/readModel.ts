@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Blackout } from '../../domain/blackouts/blackout.js';
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
-import { sourceOfHolder } from '../seatHolders.js';
+import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';

@@ -81,9 +81,6 @@ export class SeatConflict extends Error {
   }
 }
 
-/** How a blackout is named where seat holders are listed together with bookings. */
-export const BLACKOUT_HOLDER_PREFIX = 'blackout:';
-
 export const streams = {
   restaurant: (id: string) => `restaurant-${id}`,
   sector: (id: string) => `sector-${id}`,

@@ -1,5 +1,6 @@
 import { overlaps, type Interval } from '../../domain/time/interval.js';
-import { BLACKOUT_HOLDER_PREFIX, SeatConflict } from '../ports/eventStore.js';
+import type { SeatBlock } from '../../domain/availability/seatBlock.js';
+import { SeatConflict } from '../ports/eventStore.js';
 
 /** Seats one booking (holder = its id) or blackout (holder = `blackout:<id>`) takes. */
 export interface SeatClaim extends Interval {
@@ -20,7 +21,17 @@ export interface HeldSeat extends Interval {
   tableId: string;
 }
 
+/** Seat rows name their holder: a booking id, or `blackout:<id>`. */
+const BLACKOUT_HOLDER_PREFIX = 'blackout:';
+
 export const holderOfBlackout = (blackoutId: string) => BLACKOUT_HOLDER_PREFIX + blackoutId;
+
+/** What a seat row's holder is, as the read model reports it. */
+export function sourceOfHolder(holder: string): SeatBlock['source'] {
+  return holder.startsWith(BLACKOUT_HOLDER_PREFIX)
+    ? { kind: 'blackout', id: holder.slice(BLACKOUT_HOLDER_PREFIX.length) }
+    : { kind: 'booking', id: holder };
+}
 
 /**
  * The store's own constraint refused this claim, one of the batch's `changes`;
