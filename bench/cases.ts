@@ -32,9 +32,19 @@ export const httpCases: BenchCase[] = [
   { scale: 'demo', ...DEMO, partySize: 2, durationMinutes: 60 },
   { scale: 'demo', ...DEMO, partySize: 8, durationMinutes: 90 },
   { scale: 'big', ...BIG, partySize: 2, durationMinutes: 60 },
+  { scale: 'big', ...BIG, partySize: 4, durationMinutes: 90 },
   { scale: 'big', ...BIG, partySize: 12, durationMinutes: 90, ...WINDOW },
   { scale: 'big', ...BIG, partySize: 20, durationMinutes: 90 },
 ];
+
+/** Every party size from 1 to 30 in turn on the 100-table sector: the HTTP "mixed parties" row. */
+export const mixedPartyCases: BenchCase[] = Array.from({ length: 30 }, (_, i) => ({
+  scale: 'big' as const,
+  ...BIG,
+  partySize: i + 1,
+  durationMinutes: 90,
+}));
+export const MIXED_PARTIES_LABEL = 'parties 1–30 in turn, 90 min, whole day';
 
 export function scaleLabel(scale: Scale): string {
   return scale === 'demo' ? 'demo (5 tables)' : '100 tables, 1,000 bkg';

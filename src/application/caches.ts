@@ -1,5 +1,5 @@
 import type { SeatBlock } from '../domain/availability/seatBlock.js';
-import type { Table } from '../domain/restaurants/restaurant.js';
+import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant.js';
 import type { Interval } from '../domain/time/interval.js';
 import type { DiscoverResponse } from './contracts/bookings.js';
 import type { ReadModel } from './ports/readModel.js';
@@ -11,17 +11,29 @@ export interface SectorState {
   blocks: SeatBlock[];
 }
 
+/** A sector with the restaurant it belongs to. */
+export interface SectorContext {
+  restaurant: Restaurant;
+  sector: Sector;
+}
+
 /** Per-process memos, all keyed on sector revisions: a change anywhere in the sector retires them. */
 export interface ApplicationCaches {
   discover: RevisionCache<DiscoverResponse>;
   sectorState: RevisionCache<SectorState>;
+  /** Sectors and their restaurants, by sector id (see `pinSector`). */
+  sectors: RevisionCache<SectorContext>;
 }
 
 /** Sector states kept per process: one per sector and searched span in use. */
 const SECTOR_STATE_ENTRIES = 1_000;
 
 export function createCaches(discoverEntries: number): ApplicationCaches {
-  return { discover: new RevisionCache(discoverEntries), sectorState: new RevisionCache(SECTOR_STATE_ENTRIES) };
+  return {
+    discover: new RevisionCache(discoverEntries),
+    sectorState: new RevisionCache(SECTOR_STATE_ENTRIES),
+    sectors: new RevisionCache(SECTOR_STATE_ENTRIES),
+  };
 }
 
 /**
@@ -44,4 +56,101 @@ export async function readSectorState(
   const state = { tables, blocks };
   cache.set(key, revision, state);
   return state;
+}
+
+/** A sector pinned at the revision just read: its restaurant, and a read model that answers both (and that revision) from memory. */
+export interface PinnedSector extends SectorContext {
+  revision: number;
+  reads: ReadModel;
+}
+
+/**
+ * Reads the sector's revision once, and serves the sector and its restaurant from
+ * a memo kept per revision, so that a request that needs all three (discover: the
+ * restaurant for its access check, the sector and restaurant again to plan) reads
+ * the store once. `undefined` when the restaurant or the sector does not exist, or
+ * the sector is another restaurant's: the caller takes its ordinary path, and its errors.
+ *
+ * Restaurants and sectors never change once registered (no event changes them);
+ * an event that ever does must move the revisions of the sectors concerned, or
+ * this memo keeps serving what they were.
+ */
+export async function pinSector(
+  reads: ReadModel,
+  cache: RevisionCache<SectorContext>,
+  restaurantId: string,
+  sectorId: string,
+): Promise<PinnedSector | undefined> {
+  const revision = await reads.sectorRevision(sectorId);
+  let context = cache.get(sectorId, revision);
+  if (!context) {
+    const [restaurant, sector] = await Promise.all([reads.restaurant(restaurantId), reads.sector(sectorId)]);
+    if (!restaurant || !sector || sector.restaurantId !== restaurant.id) return undefined;
+    context = { restaurant, sector };
+    cache.set(sectorId, revision, context);
+  }
+  const { restaurant, sector } = context;
+  if (restaurant.id !== restaurantId) return undefined;
+  return { restaurant, sector, revision, reads: new PinnedReads(reads, revision, context) };
+}
+
+/**
+ * The store's read model, except that one sector, its restaurant and its revision
+ * come from what was just read. Lives as long as one request.
+ */
+class PinnedReads implements ReadModel {
+  constructor(
+    private readonly store: ReadModel,
+    private readonly revision: number,
+    private readonly pinned: SectorContext,
+  ) {}
+
+  async restaurant(id: string): Promise<Restaurant | null> {
+    return id === this.pinned.restaurant.id ? this.pinned.restaurant : this.store.restaurant(id);
+  }
+  async sector(id: string): Promise<Sector | null> {
+    return id === this.pinned.sector.id ? this.pinned.sector : this.store.sector(id);
+  }
+  async sectorRevision(sectorId: string): Promise<number> {
+    return sectorId === this.pinned.sector.id ? this.revision : this.store.sectorRevision(sectorId);
+  }
+  sectorsOfRestaurant(restaurantId: string) {
+    return this.store.sectorsOfRestaurant(restaurantId);
+  }
+  tablesOfSector(sectorId: string) {
+    return this.store.tablesOfSector(sectorId);
+  }
+  table(id: string) {
+    return this.store.table(id);
+  }
+  booking(id: string) {
+    return this.store.booking(id);
+  }
+  bookingsOfDay(restaurantId: string, sectorId: string, date: string) {
+    return this.store.bookingsOfDay(restaurantId, sectorId, date);
+  }
+  seatBlocks(sectorId: string, span: Interval) {
+    return this.store.seatBlocks(sectorId, span);
+  }
+  blackout(id: string) {
+    return this.store.blackout(id);
+  }
+  blackoutsOfSector(sectorId: string, span: Interval) {
+    return this.store.blackoutsOfSector(sectorId, span);
+  }
+  waitlistEntry(id: string) {
+    return this.store.waitlistEntry(id);
+  }
+  waitingEntries(sectorId: string) {
+    return this.store.waitingEntries(sectorId);
+  }
+  sectorsWithWaiting() {
+    return this.store.sectorsWithWaiting();
+  }
+  expiredHolds(now: number, limit: number) {
+    return this.store.expiredHolds(now, limit);
+  }
+  counts() {
+    return this.store.counts();
+  }
 }

@@ -4,7 +4,7 @@ import type { Candidate } from '../domain/seating/discoverSeatings.js';
 import { formatInstant } from '../domain/time/zone.js';
 import type { Blackout } from '../domain/blackouts/blackout.js';
 import type { BlackoutView } from './contracts/blackouts.js';
-import type { BookingView } from './contracts/bookings.js';
+import type { AlternativeView, BookingView } from './contracts/bookings.js';
 import type { WaitlistEntryView } from './contracts/waitlist.js';
 import type { WaitlistEntry } from '../domain/waitlist/waitlistEntry.js';
 
@@ -54,14 +54,26 @@ export function waitlistView(entry: WaitlistEntry, zone: string): WaitlistEntryV
   return { ...rest, createdAt: formatInstant(zone, createdAt, true), updatedAt: formatInstant(zone, updatedAt, true) };
 }
 
-export function candidateView(candidate: Candidate, zone: string) {
+export function candidateView(candidate: Candidate & { sectorId: string }, zone: string) {
   return {
+    sectorId: candidate.sectorId,
     kind: candidate.kind,
     tableIds: candidate.tableIds,
     start: formatInstant(zone, candidate.start),
     end: formatInstant(zone, candidate.end),
     score: candidate.score,
     rationale: candidate.rationale,
+  };
+}
+
+export function alternativeView(candidate: Candidate & { sectorId: string }, date: string, zone: string): AlternativeView {
+  return {
+    date,
+    start: formatInstant(zone, candidate.start),
+    end: formatInstant(zone, candidate.end),
+    sectorId: candidate.sectorId,
+    tableIds: [...candidate.tableIds],
+    kind: candidate.kind,
   };
 }
 

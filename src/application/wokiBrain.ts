@@ -31,6 +31,7 @@ import { listBlackouts } from './queries/blackoutQueries.js';
 import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
+import { pinSector } from './caches.js';
 
 /** In-process callers (sweeper, CLI, tests) act for the platform. */
 const SYSTEM: Caller = { actor: 'system' };
@@ -70,7 +71,7 @@ export function createWokiBrain(deps: Dependencies) {
   }
 
   /** What the maker of a booking or waitlist entry sees: guest fields only if it may read them, and its manage token. */
-  function presenterFor(caller: Caller): Presenter {
+  function presenterFor(caller: Caller): Omit<Presenter, 'alternatives'> {
     const present = <V extends { id: string; restaurantId: string }>(view: V, resource: string) => ({
       ...shownTo(caller, view, resource),
       manageToken: deps.credentials.manageToken(resource),
@@ -85,8 +86,11 @@ export function createWokiBrain(deps: Dependencies) {
   function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller?: Caller, idempotencyKey?: string): Promise<Booked>;
   function bookOrWait(input: CreateBookingInput, caller?: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
   async function bookOrWait(input: CreateBookingInput, caller: Caller = SYSTEM, idempotencyKey?: string): Promise<CreatedBooking> {
-    await requireRestaurantAccess(caller, 'book', input.restaurantId);
-    return createBooking(deps, input, caller, idempotencyKey, presenterFor(caller));
+    const target = await restaurantTarget(deps, input.restaurantId);
+    requireAccess(deps, caller, 'book', target);
+    // A refusal's alternatives are availability: only for who may discover here (an API key may book without availability:read).
+    const present = { ...presenterFor(caller), alternatives: mayAccess(deps, caller, 'discover', target) };
+    return createBooking(deps, input, caller, idempotencyKey, present);
   }
 
   return {
@@ -104,8 +108,20 @@ export function createWokiBrain(deps: Dependencies) {
     revokeApiKey: (restaurantId: string, keyId: string, caller: Caller = SYSTEM) => revokeApiKey(deps, restaurantId, keyId, caller),
 
     discover: async (query: DiscoverQuery, caller: Caller = SYSTEM) => {
-      await requireRestaurantAccess(caller, 'discover', query.restaurantId);
-      return discover(deps, query);
+      // No sector: every sector of the restaurant, under the same restaurant-level check.
+      if (query.sectorId === undefined) {
+        await requireRestaurantAccess(caller, 'discover', query.restaurantId);
+        return discover(deps, query);
+      }
+      // One read of the store for a known sector: its revision; the restaurant (for the check) and the sector come from the memo.
+      const pinned =
+        query.sectorId === undefined ? undefined : await pinSector(deps.reads, deps.caches.sectors, query.restaurantId, query.sectorId);
+      if (!pinned) {
+        await requireRestaurantAccess(caller, 'discover', query.restaurantId);
+        return discover(deps, query);
+      }
+      requireAccess(deps, caller, 'discover', { restaurantId: query.restaurantId, publicBooking: pinned.restaurant.publicBooking });
+      return discover({ ...deps, reads: pinned.reads }, query);
     },
     createBooking: bookOrWait,
     listDay: async (query: DayQuery, caller: Caller = SYSTEM) => {

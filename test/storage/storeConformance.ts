@@ -230,6 +230,25 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         });
       });
 
+      it("lists a restaurant's sectors by id, each with its revision", async () => {
+        const world = await newWorld(1);
+        const second = `${world.sectorId}-b`;
+        await append([{ stream: streams.sector(second), expectedVersion: 'none', event: sectorAdded(second, world.restaurantId) }]);
+        await newWorld(1); // another restaurant's sector stays out
+        await confirm(bookingIn(world, [world.tableIds[0]!], at(0), at(60)));
+        const listed = await store.sectorsOfRestaurant(world.restaurantId);
+        expect(listed.map(({ sector }) => sector)).toEqual([
+          sector(world.sectorId, world.restaurantId),
+          sector(second, world.restaurantId),
+        ]);
+        expect(listed.map(({ revision }) => revision)).toEqual([
+          await store.sectorRevision(world.sectorId),
+          await store.sectorRevision(second),
+        ]);
+        expect(listed[0]!.revision).toBeGreaterThan(listed[1]!.revision);
+        expect(await store.sectorsOfRestaurant(uid('R'))).toEqual([]);
+      });
+
       it('shows a booking with its stream version, and its cancellation', async () => {
         const world = await newWorld(2);
         const booking = bookingIn(world, [world.tableIds[0]!, world.tableIds[1]!], at(30), at(75), { partySize: 3, notes: 'window' });

@@ -125,6 +125,7 @@ export function qs(params: Record<string, string | number | undefined>): string 
 }
 
 interface CandidateBody {
+  sectorId: string;
   kind: 'single' | 'combo';
   tableIds: string[];
   start: string;
@@ -162,7 +163,8 @@ export interface DayBody {
 
 export interface DiscoverParams {
   restaurantId: string;
-  sectorId: string;
+  /** Without it, every sector of the restaurant. */
+  sectorId?: string;
   date: string;
   partySize: number;
   duration: number;
@@ -177,7 +179,8 @@ export function discover(ctx: TestServer, params: DiscoverParams): Promise<Reply
 
 export interface CreateParams {
   restaurantId: string;
-  sectorId: string;
+  /** Without it, every sector of the restaurant. */
+  sectorId?: string;
   date: string;
   partySize: number;
   durationMinutes: number;
@@ -202,8 +205,9 @@ export function expectError(reply: Reply, status: number, code: string): void {
 
 /**
  * Any 4xx/5xx body: an object with a catalogue `error` and a non-empty `detail`
- * string. SPEC §4 allows further fields; only `seats_taken` (what is in the way)
- * and `idempotency_in_progress` (when to retry) add any.
+ * string. SPEC §4 allows further fields; only `seats_taken` (what is in the way),
+ * `idempotency_in_progress` (when to retry) and `no_capacity` (its alternatives,
+ * for callers who may discover) add any.
  */
 export function expectErrorShape(reply: Reply): void {
   expect(reply.headers.get('content-type') ?? '').toContain('application/json');
@@ -211,7 +215,10 @@ export function expectErrorShape(reply: Reply): void {
   expect(typeof body, `body of ${reply.status}: ${reply.text}`).toBe('object');
   expect(body).not.toBeNull();
   const extra: Record<string, string[]> = { seats_taken: ['blackouts', 'bookings'], idempotency_in_progress: ['retryAfterSeconds'] };
-  expect(Object.keys(body).sort()).toEqual(['detail', 'error', ...(extra[body.error as string] ?? [])].sort());
+  const optional: Record<string, string[]> = { no_capacity: ['alternatives'] };
+  const keys = Object.keys(body).filter((key) => !(optional[body.error as string] ?? []).includes(key));
+  expect(keys.sort()).toEqual(['detail', 'error', ...(extra[body.error as string] ?? [])].sort());
+  if (body.alternatives !== undefined) expect(Array.isArray(body.alternatives)).toBe(true);
   expect(CATALOGUE_CODES).toContain(body.error);
   expect(typeof body.detail).toBe('string');
   expect((body.detail as string).length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { actorOf, type Principal } from '../../application/access/principal.js';
 import { DEFAULT_RATE_LIMITS, type Config } from '../../config/config.js';
 import { AppError } from '../../errors/catalogue.js';
@@ -48,6 +48,27 @@ function principalOf(request: FastifyRequest): Principal | undefined {
   return value as Principal;
 }
 
+type Budget = 'general' | StrictLimit;
+
+const WHAT: Record<Budget, string> = {
+  general: 'requests',
+  create: 'creates',
+  login: 'login attempts',
+};
+
+/** IPv6 normalisation parses the address: remember the last few thousand clients' forms. */
+const normalizedIps = new Map<string, string>();
+function clientIp(request: FastifyRequest): string {
+  const ip = request.ip;
+  let normalized = normalizedIps.get(ip);
+  if (normalized === undefined) {
+    if (normalizedIps.size >= 10_000) normalizedIps.clear();
+    normalized = normalizeIP(ip);
+    normalizedIps.set(ip, normalized);
+  }
+  return normalized;
+}
+
 /**
  * Whom a request is counted against: a user (`user:<id>`), an API key
  * (`key:<id>`), the bootstrap admin (`admin`), else its IP (`ip:<address>`,
@@ -56,17 +77,8 @@ function principalOf(request: FastifyRequest): Principal | undefined {
 function clientKey(request: FastifyRequest): string {
   const principal = principalOf(request);
   if (principal && (principal.kind === 'admin' || principal.kind === 'user' || principal.kind === 'apiKey')) return actorOf(principal);
-  return `ip:${normalizeIP(request.ip)}`;
+  return `ip:${clientIp(request)}`;
 }
-
-type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
-type Verdict = Exclude<Awaited<ReturnType<Limiter>>, { isAllowed: true }>;
-
-const WHAT: Record<'general' | StrictLimit, string> = {
-  general: 'requests',
-  create: 'creates',
-  login: 'login attempts',
-};
 
 /**
  * Per-client limits over a one-minute window, counted in Redis when
@@ -77,6 +89,10 @@ const WHAT: Record<'general' | StrictLimit, string> = {
  * `rate_limited` with `Retry-After`; every limited answer carries
  * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) of
  * the budget closest to running out.
+ *
+ * The counting is the rate-limit plugin's own stores (see `rateLimitStore.ts`);
+ * which budgets a route counts against is decided once, when the route is added,
+ * and a count held in memory answers at once, without a promise.
  */
 export async function registerRateLimits(server: FastifyInstance, { rateLimits, redisUrl }: Protection): Promise<void> {
   const redis = redisUrl ? openCounterRedis(redisUrl) : undefined;
@@ -86,63 +102,76 @@ export async function registerRateLimits(server: FastifyInstance, { rateLimits, 
     });
     await firstConnection(redis);
   }
-  await server.register(fastifyRateLimit, {
-    global: false,
-    store: counterStore(redis, server.log),
-    // The store falls back to memory on its own; this only guards against anything it did not foresee.
-    skipOnError: true,
-  });
+  const store = counterStore(redis, server.log);
 
-  const limiter = (name: 'general' | StrictLimit, max: number | ((key: string) => number), key: (request: FastifyRequest) => string) =>
-    server.createRateLimit({
-      timeWindow: WINDOW_MS,
-      keyGenerator: (request) => `${name}:${key(request)}`,
-      max: typeof max === 'number' ? max : (_request, counted) => max(counted),
-    });
-  const limiters = {
-    general: limiter(
-      'general',
-      (key) => (key.startsWith('general:ip:') ? rateLimits.anonymousMax : rateLimits.authenticatedMax),
-      clientKey,
-    ),
-    create: limiter('create', rateLimits.createMax, clientKey),
-    // Whoever logs in is not known yet: attempts count by IP.
-    login: limiter('login', rateLimits.loginMax, (request) => `ip:${normalizeIP(request.ip)}`),
+  /** Whom the budget counts (its key) and how many requests a window it allows. */
+  const budgetOf = (name: Budget, request: FastifyRequest): { key: string; max: number } => {
+    if (name === 'login') return { key: `login:ip:${clientIp(request)}`, max: rateLimits.loginMax };
+    const client = clientKey(request);
+    if (name === 'create') return { key: `create:${client}`, max: rateLimits.createMax };
+    return { key: `general:${client}`, max: client.startsWith('ip:') ? rateLimits.anonymousMax : rateLimits.authenticatedMax };
   };
 
-  const enforce = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const route = request.routeOptions;
-    const strict = route.config.strictLimit ?? STRICT_BY_ROUTE[`${request.method} ${unprefixed(route.url ?? '')}`];
-    const names: ('general' | StrictLimit)[] = strict ? ['general', strict] : ['general'];
-    let tightest: Verdict | undefined;
-    for (const name of names) {
-      const verdict = await limiters[name](request);
-      if (verdict.isAllowed) continue;
-      if (verdict.isExceeded) {
-        const retryAfter = Math.max(1, verdict.ttlInSeconds);
-        rateLimitHeaders(reply, verdict.max, 0, retryAfter).header('retry-after', String(retryAfter));
-        throw new AppError(
-          'rate_limited',
-          `Over the limit of ${verdict.max} ${WHAT[name]} per minute for this client; retry in ${retryAfter} s.`,
+  const enforce =
+    (names: readonly Budget[]) =>
+    (request: FastifyRequest, reply: FastifyReply, done: (error?: FastifyError) => void): void => {
+      let tightest: { max: number; remaining: number; reset: number } | undefined;
+      let i = 0;
+      const next = (): void => {
+        const name = names[i++];
+        if (name === undefined) {
+          if (tightest) rateLimitHeaders(reply, tightest.max, tightest.remaining, tightest.reset);
+          done();
+          return;
+        }
+        const { key, max } = budgetOf(name, request);
+        store.incr(
+          key,
+          (error, counted) => {
+            // A count that failed lets the request through (the store falls back to memory by itself).
+            const current = error || !counted ? 0 : counted.current;
+            const reset = error || !counted ? 0 : Math.ceil(counted.ttl / 1000);
+            if (current > max) {
+              const retryAfter = Math.max(1, reset);
+              rateLimitHeaders(reply, max, 0, retryAfter).header('retry-after', String(retryAfter));
+              done(
+                new AppError(
+                  'rate_limited',
+                  `Over the limit of ${max} ${WHAT[name]} per minute for this client; retry in ${retryAfter} s.`,
+                ) as unknown as FastifyError,
+              );
+              return;
+            }
+            const remaining = Math.max(0, max - current);
+            if (!tightest || remaining < tightest.remaining) tightest = { max, remaining, reset };
+            next();
+          },
+          WINDOW_MS,
+          max,
         );
-      }
-      if (!tightest || verdict.remaining < tightest.remaining) tightest = verdict;
-    }
-    if (tightest) rateLimitHeaders(reply, tightest.max, tightest.remaining, tightest.ttlInSeconds);
-  };
+      };
+      next();
+    };
+  const budgetsOf = (strict: StrictLimit | undefined): readonly Budget[] => (strict ? ['general', strict] : ['general']);
 
   // As a hook of each route, the check runs after every server-wide onRequest hook, the auth layer's included.
   server.addHook('onRoute', (route) => {
     if (UNLIMITED.has(unprefixed(route.url))) return;
+    const strictOf = (method: string) => route.config?.strictLimit ?? STRICT_BY_ROUTE[`${method} ${unprefixed(route.url)}`];
+    const methods = [route.method].flat();
+    const byMethod = new Map(methods.map((method) => [method, enforce(budgetsOf(strictOf(method)))]));
+    const check: onRequestHookHandler =
+      byMethod.size === 1 ? byMethod.values().next().value! : (request, reply, done) => byMethod.get(request.method)!(request, reply, done);
     const hooks: onRequestHookHandler[] = route.onRequest === undefined ? [] : [route.onRequest].flat();
-    route.onRequest = [...hooks, enforce];
+    route.onRequest = [...hooks, check];
   });
   // Requests that match no route still count.
-  server.addHook('onRequest', async (request, reply) => {
-    if (request.is404) await enforce(request, reply);
+  const unrouted = enforce(budgetsOf(undefined));
+  server.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) unrouted(request, reply, done);
+    else done();
   });
 }
-
 function rateLimitHeaders(reply: FastifyReply, limit: number, remaining: number, resetSeconds: number): FastifyReply {
   return reply
     .header('ratelimit-limit', String(limit))

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ANONYMOUS, type Principal } from '../../application/access/principal.js';
 import type { WokiBrain } from '../../application/wokiBrain.js';
 import { AppError } from '../../errors/catalogue.js';
@@ -28,24 +28,39 @@ function bearerOf(request: FastifyRequest): string | undefined {
 
 /**
  * Resolves the principal of every request in `onRequest`, so that rate limits and
- * every route see it. What it may do is decided by the application.
+ * every route see it. What it may do is decided by the application. A request
+ * with no credential header at all is anonymous at once, without a promise.
  */
 export function registerAuthentication(server: FastifyInstance, app: WokiBrain): void {
   // Fastify wants a primitive placeholder; every request gets its principal in onRequest below.
   server.decorateRequest('principal', null as never);
   server.decorateRequest('credentialError', null);
-  server.addHook('onRequest', async (request) => {
+  server.addHook('onRequest', (request, _reply, done) => {
     request.principal = ANONYMOUS;
+    const { headers } = request;
+    if (headers['x-admin-secret'] === undefined && headers.authorization === undefined && headers['x-api-key'] === undefined) {
+      done();
+      return;
+    }
+    // Refused later, in preValidation: the rate limiter (a route hook) first counts the attempt by address,
+    // so guessing secrets, keys or tokens is limited like any other anonymous traffic.
+    const refuse = (error: unknown) => {
+      request.credentialError = error;
+      done();
+    };
     try {
       const presented = { adminSecret: header(request, 'x-admin-secret'), bearer: bearerOf(request), apiKey: header(request, 'x-api-key') };
-      request.principal = await app.authenticate(presented);
+      app.authenticate(presented).then((principal) => {
+        request.principal = principal;
+        done();
+      }, refuse);
     } catch (error) {
-      // Refused later, in preValidation: the rate limiter (a route hook) first counts the attempt by address,
-      // so guessing secrets, keys or tokens is limited like any other anonymous traffic.
-      request.credentialError = error;
+      refuse(error);
     }
   });
-  server.addHook('preValidation', async (request) => {
-    if (request.credentialError) throw request.credentialError;
+  server.addHook('preValidation', (request, _reply, done) => {
+    const refusal = request.credentialError;
+    if (refusal) done(refusal as FastifyError);
+    else done();
   });
 }

@@ -1,12 +1,11 @@
 import { createRequire } from 'node:module';
-import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 
 type Count = { current: number; ttl: number };
 type Counted = (error: Error | null, result?: Count) => void;
 
-/** What the plugin's own stores do: count one more hit on a key within a window. */
+/** What the plugin's own stores do: count one more hit on a key within a window (the local one answers at once). */
 interface Counter {
   incr(key: string, callback: Counted, timeWindow: number, max: number): void;
 }
@@ -74,7 +73,7 @@ export function firstConnection(redis: Redis): Promise<void> {
  * and also while Redis cannot be reached, so that an outage neither fails
  * requests nor lifts the limits (each process then counts on its own).
  */
-class CounterStore implements FastifyRateLimitStore {
+class CounterStore implements Counter {
   private readonly local = new LocalStore(false, false, LOCAL_CLIENTS);
   private readonly shared: Counter | undefined;
   private degraded = false;
@@ -108,11 +107,6 @@ class CounterStore implements FastifyRateLimitStore {
     );
   }
 
-  /** Every limiter names its keys itself ("create:…", "login:…"), so one namespace serves them all. */
-  child(): FastifyRateLimitStore {
-    return this;
-  }
-
   private fallBack(reason: string): void {
     if (this.degraded) return;
     this.degraded = true;
@@ -126,11 +120,7 @@ class CounterStore implements FastifyRateLimitStore {
   }
 }
 
-/** The store class for the plugin's `store` option (the plugin makes the one instance itself). */
-export function counterStore(redis: Redis | undefined, log: FastifyBaseLogger): FastifyRateLimitStoreCtor {
-  return class extends CounterStore {
-    constructor() {
-      super(redis, log);
-    }
-  };
+/** The counters behind every limit (see `registerRateLimits`). */
+export function counterStore(redis: Redis | undefined, log: FastifyBaseLogger): Counter {
+  return new CounterStore(redis, log);
 }

@@ -11,7 +11,7 @@ import { sendError } from './errorHandler.js';
 import { registerMetrics } from './metrics.js';
 import { acceptEmptyJsonBodies, answerClientErrors, notFoundOrWrongMethod } from './protocol.js';
 import { registerRequestLog } from './requestContext.js';
-import { registerSecurityHeaders } from './securityHeaders.js';
+import { addSecurityHeaders, registerSecurityHeaders } from './securityHeaders.js';
 import { registerAuthentication } from './authentication.js';
 import { accessRoutes } from './routes/accessRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
@@ -52,7 +52,11 @@ export async function buildHttpServer({
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: protection.trustProxy,
     // Errors raised before routing (a malformed URL, say) answer in the catalogue's shape too.
-    frameworkErrors: (error, request, reply) => sendError(Object.assign(error, { statusCode: error.statusCode ?? 400 }), request, reply),
+    // No hook runs for them, so they get the security headers here.
+    frameworkErrors: (error, request, reply) => {
+      addSecurityHeaders(reply);
+      return sendError(Object.assign(error, { statusCode: error.statusCode ?? 400 }), request, reply);
+    },
     // And so do requests Node cannot parse (431, a garbage request line), which then close the connection.
     clientErrorHandler: answerClientErrors(logger as FastifyBaseLogger),
   }).withTypeProvider<ZodTypeProvider>();
@@ -63,7 +67,7 @@ export async function buildHttpServer({
   server.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   server.setNotFoundHandler(notFoundOrWrongMethod(server));
   acceptEmptyJsonBodies(server);
-  registerRequestLog(server);
+  registerRequestLog(server, logger);
   // Headers and CORS first, so that even an answer from a failed credential check carries them.
   await registerSecurityHeaders(server, protection);
   registerAuthentication(server, app);

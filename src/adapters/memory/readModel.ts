@@ -4,7 +4,7 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
-import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { MemoryProjections } from './projections.js';
 
@@ -24,6 +24,14 @@ export class MemoryReadModel implements ReadModel {
 
   async sector(id: string): Promise<Sector | null> {
     return copy(this.rows.sector.get(id)?.value);
+  }
+
+  async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
+    return [...this.rows.sector.values()]
+      .map((row) => row.value)
+      .filter((sector) => sector.restaurantId === restaurantId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((sector) => ({ sector: structuredClone(sector), revision: this.projections.revisions.get(sector.id) ?? 0 }));
   }
 
   async table(id: string): Promise<Table | null> {

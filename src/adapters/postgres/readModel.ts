@@ -5,7 +5,7 @@ import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import type { Versioned } from '../../application/ports/readModel.js';
+import type { SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import { toNumber, type Queryable } from './db.js';
 
 /** Reads of the projection tables; every entity is kept whole in `data`. */
@@ -17,6 +17,16 @@ export async function findRestaurant(db: Queryable, id: string): Promise<Restaur
 export async function findSector(db: Queryable, id: string): Promise<Sector | null> {
   const result = await db.query<{ data: Sector }>('SELECT data FROM sectors WHERE id = $1', [id]);
   return result.rows[0]?.data ?? null;
+}
+
+/** The restaurant's sectors by id, each with its revision (0 before its first change). */
+export async function sectorsOfRestaurant(db: Queryable, restaurantId: string): Promise<SectorWithRevision[]> {
+  const result = await db.query<{ data: Sector; revision: number | null }>(
+    `SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id
+     WHERE s.restaurant_id = $1 ORDER BY s.id COLLATE "C"`,
+    [restaurantId],
+  );
+  return result.rows.map((row) => ({ sector: row.data, revision: row.revision ?? 0 }));
 }
 
 export async function findTable(db: Queryable, id: string): Promise<Table | null> {

@@ -8,7 +8,7 @@ import type { Interval } from '../../domain/time/interval.js';
 import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
-import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import * as access from './access.js';
@@ -58,6 +58,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   sector(id: string): Promise<Sector | null> {
     return reads.findSector(this.pool, id);
+  }
+
+  sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
+    return reads.sectorsOfRestaurant(this.pool, restaurantId);
   }
 
   table(id: string): Promise<Table | null> {

@@ -6,7 +6,7 @@ import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import type { ReadModel, Versioned } from '../../application/ports/readModel.js';
+import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 
 type DataRow = { data: string };
 type SeatRow = { booking_id: string; table_id: string; start_ms: number; end_ms: number };
@@ -21,6 +21,10 @@ export class SqliteReadModel implements ReadModel {
     this.statements = {
       restaurant: db.prepare('SELECT data FROM restaurants WHERE id = ?'),
       sector: db.prepare('SELECT data FROM sectors WHERE id = ?'),
+      sectorsOfRestaurant: db.prepare(
+        `SELECT s.data, COALESCE(r.revision, 0) AS revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id
+         WHERE s.restaurant_id = ? ORDER BY s.id`,
+      ),
       table: db.prepare('SELECT data FROM tables WHERE id = ?'),
       tablesOfSector: db.prepare('SELECT data FROM tables WHERE sector_id = ? ORDER BY id'),
       booking: db.prepare('SELECT data, version FROM bookings WHERE id = ?'),
@@ -63,6 +67,13 @@ export class SqliteReadModel implements ReadModel {
 
   async sector(id: string): Promise<Sector | null> {
     return parse(this.one('sector', id));
+  }
+
+  async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
+    return (this.all('sectorsOfRestaurant', restaurantId) as (DataRow & { revision: number })[]).map((row) => ({
+      sector: JSON.parse(row.data) as Sector,
+      revision: row.revision,
+    }));
   }
 
   async table(id: string): Promise<Table | null> {

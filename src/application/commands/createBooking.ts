@@ -5,6 +5,8 @@ import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import { idempotencyScopeOf, type Caller, type Dependencies } from '../dependencies.js';
 import { runIdempotently, type IdempotentOutcome } from '../idempotency.js';
 import { bookingView } from '../views.js';
+import { sectorsThatCanSeat, withAlternatives } from '../queries/alternatives.js';
+import { planSeating, resolveScope } from '../queries/planSeating.js';
 import { planBooking } from './planBooking.js';
 import { joinWaitlist } from './waitlist.js';
 
@@ -16,13 +18,18 @@ export type CreatedBooking = Booked | Waiting;
 export interface Presenter {
   booking(view: BookingView): BookingView;
   entry(view: WaitlistEntryView): WaitlistEntryView;
+  /** Whether a `no_capacity` refusal shows the alternatives: they are availability, for who may discover. */
+  alternatives: boolean;
 }
 
-const asIs: Presenter = { booking: (view) => view, entry: (view) => view };
+const asIs: Presenter = { booking: (view) => view, entry: (view) => view, alternatives: true };
 
 /**
- * Books the first candidate still free. The sector lock narrows contention; the
- * store is what refuses an overlap, and then the choice is made again on fresh state.
+ * Books the first candidate still free, in the sector named or, without one, across
+ * every sector of the restaurant. The sector lock narrows contention; the store is
+ * what refuses an overlap, and then the choice is made again on fresh state. Nothing
+ * free: with `waitlist: true` the party waits (202), otherwise 409 `no_capacity` with
+ * alternatives.
  */
 export async function createBooking(
   deps: Dependencies,
@@ -35,17 +42,33 @@ export async function createBooking(
     try {
       return { status: 201, body: present.booking(await book(deps, input, caller, idempotencyKey)) };
     } catch (error) {
+      if (!isAppError(error) || error.code !== 'no_capacity') throw error;
       // Asked to wait rather than be refused: the party joins the sector's waitlist.
-      if (!input.waitlist || !isAppError(error) || error.code !== 'no_capacity') throw error;
-      return { status: 202, body: present.entry(await joinWaitlist(deps, input, caller)) };
+      const waitIn = input.waitlist ? (input.sectorId ?? (await waitlistSectorOf(deps, input))) : undefined;
+      if (waitIn !== undefined)
+        return { status: 202, body: present.entry(await joinWaitlist(deps, { ...input, sectorId: waitIn }, caller)) };
+      throw present.alternatives ? await withAlternatives(deps, error, input) : error;
     }
   });
   return outcome as CreatedBooking;
 }
 
-function book(deps: Dependencies, input: CreateBookingInput, caller: Caller, idempotencyKey: string | undefined): Promise<BookingView> {
+/**
+ * Without a sector, the create queues on the lock of the sector whose candidate is
+ * best right now, and under it chooses again across every sector: usually the same
+ * one. When another sector's candidate has become the best, it books that one
+ * without its lock, which is still safe: the store refuses any overlap, whatever
+ * lock the writer held, and the choice is then made again.
+ */
+async function book(
+  deps: Dependencies,
+  input: CreateBookingInput,
+  caller: Caller,
+  idempotencyKey: string | undefined,
+): Promise<BookingView> {
+  const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches.sectorState)).candidates[0]!.sectorId;
   return handleCommand(deps, caller, {
-    lock: `sector|${input.sectorId}`,
+    lock: `sector|${sectorId}`,
     idempotencyKey,
     decide: async (_state, now) => {
       const { event, restaurant } = await planBooking(deps, input, now);
@@ -53,4 +76,10 @@ function book(deps: Dependencies, input: CreateBookingInput, caller: Caller, ide
     },
     exhausted: () => new AppError('no_capacity', 'the seats were taken by concurrent bookings; try again'),
   });
+}
+
+/** A create without a sector waits in the first sector, by id, whose tables could ever seat the party; none: it is refused. */
+async function waitlistSectorOf(deps: Dependencies, input: CreateBookingInput): Promise<string | undefined> {
+  const scope = await resolveScope(deps.reads, input.restaurantId, undefined);
+  return (await sectorsThatCanSeat(deps.reads, scope, input.partySize))[0]?.sector.id;
 }

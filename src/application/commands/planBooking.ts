@@ -8,7 +8,7 @@ import { planSeating, type SeatingRequest } from '../queries/planSeating.js';
 
 export type BookingRequest = SeatingRequest & Pick<CreateBookingInput, 'guestName' | 'guestEmail' | 'guestPhone' | 'notes'>;
 
-/** The event that books the request's best candidate on current state, or `no_capacity`. */
+/** The event that books the request's best candidate on current state (in that candidate's sector), or `no_capacity`. */
 export async function planBooking(
   deps: Dependencies,
   request: BookingRequest,
@@ -18,6 +18,7 @@ export async function planBooking(
   const event = decideCreate(
     {
       ...request,
+      sectorId: plan.candidates[0]!.sectorId,
       durationMinutes: plan.durationMinutes,
       bookingId: deps.ids.bookingId(),
       now,

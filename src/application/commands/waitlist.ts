@@ -9,7 +9,12 @@ import { requireRestaurant } from '../lookups.js';
 import { waitlistView } from '../views.js';
 import { planBooking } from './planBooking.js';
 
-export async function joinWaitlist(deps: Dependencies, input: CreateBookingInput, caller: Caller): Promise<WaitlistEntryView> {
+/** Joins the waitlist of the sector the input names (a create without one chooses it first). */
+export async function joinWaitlist(
+  deps: Dependencies,
+  input: CreateBookingInput & { sectorId: string },
+  caller: Caller,
+): Promise<WaitlistEntryView> {
   const { waitlist: _asked, ...request } = input;
   const entry = await handleCommand(deps, caller, {
     decide: async (_state, now) => {

@@ -12,6 +12,7 @@ import {
   queryPartySizeSchema,
   textSchema,
 } from './fields.js';
+import { errorBodySchema } from './errors.js';
 
 const requestedWindow = {
   windowStart: gridTimeSchema.optional().meta({
@@ -23,9 +24,15 @@ const requestedWindow = {
   }),
 };
 
+/** Guests rarely know the sectors: without one, every sector of the restaurant is searched and ranked together. */
+const sectorToSearch = entityIdSchema.optional().meta({
+  description:
+    'The sector to search. Without it every sector of the restaurant is searched and the candidates ranked together (the sector id breaks the last tie).',
+});
+
 export const discoverQuerySchema = z.object({
   restaurantId: entityIdSchema,
-  sectorId: entityIdSchema,
+  sectorId: sectorToSearch,
   date: calendarDateSchema,
   partySize: queryPartySizeSchema,
   /** Optional when the restaurant has duration rules. */
@@ -37,7 +44,7 @@ export type DiscoverQuery = z.output<typeof discoverQuerySchema>;
 
 export const createBookingBodySchema = z.object({
   restaurantId: entityIdSchema,
-  sectorId: entityIdSchema,
+  sectorId: sectorToSearch,
   partySize: partySizeSchema,
   /** Optional when the restaurant has duration rules. */
   durationMinutes: durationMinutesSchema.optional(),
@@ -50,7 +57,10 @@ export const createBookingBodySchema = z.object({
     .regex(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number' })
     .optional(),
   notes: textSchema.max(2000).optional(),
-  /** When nothing fits: join the sector's waitlist (202) instead of 409 `no_capacity`. */
+  /**
+   * When nothing fits: join the sector's waitlist (202) instead of 409 `no_capacity`.
+   * Without a sectorId: the first sector, by id, whose tables could ever seat the party.
+   */
   waitlist: z.boolean().optional(),
 });
 export type CreateBookingInput = z.output<typeof createBookingBodySchema>;
@@ -100,6 +110,8 @@ export const bookingViewSchema = z
 export type BookingView = z.infer<typeof bookingViewSchema>;
 
 const candidateViewSchema = z.object({
+  /** The sector whose tables these are. */
+  sectorId: z.string(),
   kind: z.enum(['single', 'combo']),
   tableIds: z.array(z.string()),
   start: instantWithOffsetSchema,
@@ -114,6 +126,28 @@ export const discoverResponseSchema = z.object({
   candidates: z.array(candidateViewSchema),
 });
 export type DiscoverResponse = z.infer<typeof discoverResponseSchema>;
+
+const alternativeViewSchema = z
+  .object({
+    date: calendarDateSchema,
+    start: instantWithOffsetSchema,
+    end: instantWithOffsetSchema,
+    sectorId: z.string(),
+    tableIds: z.array(z.string()),
+    kind: z.enum(['single', 'combo']),
+  })
+  .meta({ id: 'Alternative' });
+export type AlternativeView = z.infer<typeof alternativeViewSchema>;
+
+/** A `no_capacity` refusal of discover or create: what fits nearest outside what was asked. */
+export const noCapacityBodySchema = errorBodySchema
+  .extend({
+    alternatives: z.array(alternativeViewSchema).optional().meta({
+      description:
+        'With no_capacity, for callers who may discover: the nearest stays outside the requested window on the same date (the latest start before it, the earliest end after it), then one on the next and one on the previous date; nearest first, at most 4, none in the past, none for a party no table could ever seat.',
+    }),
+  })
+  .meta({ id: 'ErrorWithAlternatives' });
 
 export const dayResponseSchema = z.object({ date: calendarDateSchema, items: z.array(bookingViewSchema) });
 export type DayResponse = z.infer<typeof dayResponseSchema>;

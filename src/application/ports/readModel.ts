@@ -10,10 +10,21 @@ export interface Versioned<T> {
   version: number;
 }
 
+export interface SectorWithRevision {
+  sector: Sector;
+  revision: number;
+}
+
 /** Projections of the event log, as the use cases query them. */
 export interface ReadModel {
   restaurant(id: string): Promise<Restaurant | null>;
   sector(id: string): Promise<Sector | null>;
+  /**
+   * Every sector of the restaurant, by id, each with its `sectorRevision` read in
+   * the same query: what a request that names no sector searches, and keys its
+   * cached answer on. Empty for a restaurant with no sectors (or none at all).
+   */
+  sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]>;
   tablesOfSector(sectorId: string): Promise<Table[]>;
   table(id: string): Promise<Table | null>;
   booking(id: string): Promise<Versioned<Booking> | null>;

@@ -39,16 +39,28 @@ export function compareIds(a: readonly string[], b: readonly string[]): number {
   return a.length - b.length;
 }
 
+/** Everything a seating is ranked by except its table ids. */
+export interface SeatingRank {
+  tableCount: number;
+  waste: number;
+  flush: number;
+  start: number;
+  slack: number;
+}
+
+/** The order without its final tie-break: 0 means only the table ids can tell the two apart. */
+export function compareRanks(a: SeatingRank, b: SeatingRank, prefer: StartPreference): number {
+  return a.tableCount - b.tableCount || compareAfterCount(a, b, prefer);
+}
+
 export function compareSeatings(a: RankedSeating, b: RankedSeating, prefer: StartPreference): number {
+  return a.tableIds.length - b.tableIds.length || compareAfterCount(a, b, prefer) || compareIds(a.tableIds, b.tableIds);
+}
+
+function compareAfterCount(a: Omit<SeatingRank, 'tableCount'>, b: Omit<SeatingRank, 'tableCount'>, prefer: StartPreference): number {
   const byFlush = b.flush - a.flush;
   const byStart = a.start - b.start;
-  return (
-    a.tableIds.length - b.tableIds.length ||
-    a.waste - b.waste ||
-    (prefer === 'flush' ? byFlush || byStart : byStart || byFlush) ||
-    a.slack - b.slack ||
-    compareIds(a.tableIds, b.tableIds)
-  );
+  return a.waste - b.waste || (prefer === 'flush' ? byFlush || byStart : byStart || byFlush) || a.slack - b.slack;
 }
 
 export interface ScoredSeating {

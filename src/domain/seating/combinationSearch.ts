@@ -1,5 +1,6 @@
-import { emptyStartSet, intersectInto, isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
-import { compareIds, compareSeatings, type StartPreference } from './candidateOrder.js';
+import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
+import { CapacityOracle, isReachable, type CapacityType } from './capacityOracle.js';
+import { compareIds, compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
 
 export interface SearchTable {
   id: string;
@@ -29,7 +30,7 @@ export interface SearchOptions {
   limit: number;
   starts: readonly number[];
   prefer: StartPreference;
-  /** Nodes the search may still visit once it holds a first answer; keeps large sectors in milliseconds. */
+  /** Search steps allowed once a first answer is held: caps ties among equal seatings, never completeness. */
   nodeBudget?: number;
 }
 
@@ -39,101 +40,310 @@ const DEFAULT_NODE_BUDGET = 20_000;
  * The best `limit` seatings (tables + start) in WokiBrain order, among every set of
  * tables whose capacity range holds the party and which share a free start.
  *
- * Complete: table counts are tried from 1 upwards, and until a first answer exists
- * no branch is cut but by capacity or by an empty common start set, so a feasible
- * combination is always found. Bounded: counts that cannot reach or stay under the
- * party are skipped in O(1), branches that cannot beat the current `limit`-th answer
- * are cut, and after a first answer at most `nodeBudget` more nodes are visited.
+ * Three levels, each exact:
+ *  1. Classes (tables, Σ maxSize) in order: the first two keys of the order. For each
+ *     start, the tables free at it form a count per capacity type, and a
+ *     `CapacityOracle` over those counts says which classes exist. Starts with the
+ *     same counts share one oracle.
+ *  2. Inside a class at one start: how many tables of each type, walked with the
+ *     oracle so that every step leads to a seating (no dead ends, however rare the
+ *     combinations are).
+ *  3. Which tables of each type: a type's free tables, ordered by (flush, slack, id),
+ *     make "the next ones in that order" the best completion of any partial choice,
+ *     so the bound is exact and only choices that can still enter the top `limit` are
+ *     walked.
+ *
+ * Cost: the oracles are pseudo-polynomial (types × tables × (party + largest table));
+ * levels 2 and 3 visit at most `nodeBudget` steps after a first answer, and before
+ * it only steps on a path to one. Completeness and the first answer never depend on
+ * the budget; it only caps the ties walked for later places.
  */
 export function searchSeatings(tables: readonly SearchTable[], options: SearchOptions): FoundSeating[] {
-  const { partySize, limit, starts, prefer } = options;
-  const budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
-  const sorted = [...tables]
-    .filter((table) => table.minSize <= partySize && !isEmptySet(table.free))
-    .sort((a, b) => a.maxSize - b.maxSize || a.minSize - b.minSize || compareIds([a.id], [b.id]));
-  const n = sorted.length;
-  // prefixMax[i] = Σ maxSize of sorted[0..i): the r smallest maxima after i are a slice.
-  const prefixMax = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefixMax[i + 1] = prefixMax[i]! + sorted[i]!.maxSize;
-  const minsAscending = sorted.map((t) => t.minSize).sort((a, b) => a - b);
-  // suffixLowestMin[i] = the smallest minSize in sorted[i..].
-  const suffixLowestMin = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
-  for (let i = n - 1; i >= 0; i--) suffixLowestMin[i] = Math.min(suffixLowestMin[i + 1]!, sorted[i]!.minSize);
+  const usable = tables.filter((table) => table.minSize <= options.partySize && !isEmptySet(table.free));
+  if (usable.length === 0 || options.limit <= 0) return [];
+  return new SeatingSearch(usable, options).run();
+}
 
-  const best: FoundSeating[] = [];
-  let nodesAfterFirst = 0;
-  const exhausted = (): boolean => best.length > 0 && nodesAfterFirst > budget;
+interface TypeGroup extends CapacityType {
+  tables: SearchTable[];
+}
 
-  const offer = (seating: FoundSeating): boolean => {
-    if (best.length === limit && compareSeatings(seating, best[best.length - 1]!, prefer) >= 0) return false;
-    let at = best.length;
-    while (at > 0 && compareSeatings(seating, best[at - 1]!, prefer) < 0) at--;
-    best.splice(at, 0, seating);
-    if (best.length > limit) best.pop();
-    return true;
-  };
+/** One type's free tables at one start, best first, with running sums for the exact bound. */
+interface RankedTables {
+  tables: SearchTable[];
+  /** flushSums[c] = Σ flush of the first c tables; slackSums likewise. */
+  flushSums: Float64Array;
+  slackSums: Float64Array;
+}
 
-  const chosen: SearchTable[] = [];
-  const setsByDepth: StartSet[] = [];
-  for (let depth = 0; depth <= n; depth++) setsByDepth.push(emptyStartSet(starts.length));
+/** Starts whose free tables have the same counts per type: they share an oracle. */
+interface CountsGroup {
+  counts: Int32Array;
+  total: number;
+  startIndices: number[];
+  oracle?: CapacityOracle;
+}
 
-  const visit = (k: number, from: number, sumMin: number, sumMax: number, common: StartSet | null): void => {
-    if (best.length > 0) nodesAfterFirst++;
-    const remaining = k - chosen.length;
-    if (remaining === 0) {
-      if (sumMin > partySize || sumMax < partySize || !common) return;
-      const tableIds = chosen.map((t) => t.id).sort((a, b) => compareIds([a], [b]));
-      const waste = sumMax - partySize;
-      const worst = best.length === limit ? best[best.length - 1]! : null;
-      if (worst && (worst.tableIds.length < k || worst.waste < waste)) return;
-      for (const index of membersOf(common)) {
-        let slack = 0;
-        let flush = 0;
-        for (const table of chosen) {
-          slack += table.slack[index]!;
-          flush += table.flush[index]!;
-        }
-        const seating = { tableIds, minSize: sumMin, maxSize: sumMax, waste, flush, slack, startIndex: index, start: starts[index]! };
-        // Starts ascend: once a start is refused, so is every later one — under `flush`, once it was flush on every table.
-        if (!offer(seating) && (prefer === 'earliest' || flush === k)) break;
-      }
-      return;
-    }
-    for (let i = from; i <= n - remaining; i++) {
-      if (exhausted()) return;
-      const table = sorted[i]!;
-      const nextMin = sumMin + table.minSize;
-      const nextMax = sumMax + table.maxSize;
-      const after = remaining - 1;
-      // The smallest reachable minimum adds the lowest minSize left, `after` times.
-      if (nextMin + (after > 0 ? after * suffixLowestMin[i + 1]! : 0) > partySize) continue;
-      // The largest reachable capacity uses the `after` biggest tables, which sit at the end.
-      if (nextMax + (prefixMax[n]! - prefixMax[n - after]!) < partySize) continue;
-      if (best.length === limit) {
-        const lowestWaste = Math.max(0, nextMax + (prefixMax[i + 1 + after]! - prefixMax[i + 1]!) - partySize);
-        const worst = best[best.length - 1]!;
-        if (worst.tableIds.length === k && worst.waste < lowestWaste) break;
-      }
-      let next: StartSet;
-      if (common === null) {
-        next = table.free;
-      } else {
-        next = setsByDepth[chosen.length]!;
-        if (!intersectInto(next, common, table.free)) continue;
-      }
-      chosen.push(table);
-      visit(k, i + 1, nextMin, nextMax, next);
-      chosen.pop();
-    }
-  };
+class SeatingSearch {
+  private readonly partySize: number;
+  private readonly limit: number;
+  private readonly starts: readonly number[];
+  private readonly prefer: StartPreference;
+  private readonly budget: number;
+  private readonly types: TypeGroup[];
+  /** Σ maxSize below this is tracked exactly by the oracles (every fewest-table class lies below it). */
+  private readonly cap: number;
+  private readonly groups: CountsGroup[];
+  private readonly groupOfStart: (CountsGroup | undefined)[];
+  private readonly rankedAt: (RankedTables[] | undefined)[];
+  private oracleTables = 0;
+  private readonly best: FoundSeating[] = [];
+  private stepsAfterFirst = 0;
 
-  for (let k = 1; k <= n; k++) {
-    if (best.length === limit || exhausted()) break;
-    let lowestMins = 0;
-    for (let i = 0; i < k; i++) lowestMins += minsAscending[i]!;
-    if (lowestMins > partySize) break;
-    if (prefixMax[n]! - prefixMax[n - k]! < partySize) continue;
-    visit(k, 0, 0, 0, null);
+  constructor(usable: readonly SearchTable[], options: SearchOptions) {
+    this.partySize = options.partySize;
+    this.limit = options.limit;
+    this.starts = options.starts;
+    this.prefer = options.prefer;
+    this.budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
+    this.types = typesOf(usable);
+    this.cap = this.partySize + Math.max(...usable.map((table) => table.maxSize));
+    this.groupOfStart = new Array<CountsGroup | undefined>(this.starts.length);
+    this.rankedAt = new Array<RankedTables[] | undefined>(this.starts.length);
+    this.groups = this.groupStarts();
   }
-  return best;
+
+  run(): FoundSeating[] {
+    const { fewest, most } = this.tableCountRange();
+    for (let k = fewest; k <= most; k++) {
+      this.ensureOracles(k, most);
+      for (const { sum, startIndices } of this.classesWith(k)) {
+        for (const startIndex of startIndices) {
+          if (this.laterStartsCannotEnter(k, sum, startIndex)) break;
+          this.chooseCounts(startIndex, k, sum);
+          if (this.exhausted()) return this.best;
+        }
+        // Every later class has more tables or more waste than anything kept.
+        if (this.best.length === this.limit) return this.best;
+      }
+    }
+    return this.best;
+  }
+
+  /** Fewest tables whose largest maxima reach the party; most tables whose smallest minima stay under it. */
+  private tableCountRange(): { fewest: number; most: number } {
+    const maxima = this.types.flatMap((type) => type.tables.map((t) => t.maxSize)).sort((a, b) => b - a);
+    const minima = this.types.flatMap((type) => type.tables.map((t) => t.minSize)).sort((a, b) => a - b);
+    let fewest = 0;
+    for (let seats = 0; fewest < maxima.length && seats < this.partySize; fewest++) seats += maxima[fewest]!;
+    if (maxima.reduce((sum, size) => sum + size, 0) < this.partySize) return { fewest: 1, most: 0 };
+    let most = 0;
+    for (let seats = 0; most < minima.length && seats + minima[most]! <= this.partySize; most++) seats += minima[most]!;
+    return { fewest: Math.max(1, fewest), most };
+  }
+
+  private groupStarts(): CountsGroup[] {
+    const typeCount = this.types.length;
+    const counts = new Int32Array(this.starts.length * typeCount);
+    this.types.forEach((type, j) => {
+      for (const table of type.tables) for (const i of membersOf(table.free)) counts[i * typeCount + j]!++;
+    });
+    const byKey = new Map<string, CountsGroup>();
+    for (let i = 0; i < this.starts.length; i++) {
+      const row = counts.subarray(i * typeCount, (i + 1) * typeCount);
+      const total = row.reduce((sum, n) => sum + n, 0);
+      if (total === 0) continue;
+      const key = row.join(',');
+      let group = byKey.get(key);
+      if (!group) {
+        group = { counts: row, total, startIndices: [] };
+        byKey.set(key, group);
+      }
+      group.startIndices.push(i);
+      this.groupOfStart[i] = group;
+    }
+    return [...byKey.values()];
+  }
+
+  /** Oracles answer up to `oracleTables` tables; doubling it keeps the rebuilds within twice the last build. */
+  private ensureOracles(k: number, most: number): void {
+    if (k <= this.oracleTables) return;
+    this.oracleTables = Math.min(most, Math.max(k, 2 * this.oracleTables, 2));
+    for (const group of this.groups) {
+      group.oracle = new CapacityOracle(this.types, group.counts, this.oracleTables, this.cap, this.partySize);
+    }
+  }
+
+  /** Every (k, Σ maxSize) class some start can seat, by Σ maxSize, each with its starts ascending. */
+  private classesWith(k: number): { sum: number; startIndices: number[] }[] {
+    const bySum = new Map<number, number[]>();
+    for (const group of this.groups) {
+      if (group.total < k) continue;
+      for (let sum = this.partySize; sum <= this.cap; sum++) {
+        if (!isReachable(group.oracle!.least(0, k, sum), this.partySize)) continue;
+        const list = bySum.get(sum);
+        if (list) list.push(...group.startIndices);
+        else bySum.set(sum, [...group.startIndices]);
+      }
+    }
+    return [...bySum.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([sum, startIndices]) => ({ sum, startIndices: startIndices.sort((a, b) => a - b) }));
+  }
+
+  /** Under `earliest`, a full list whose worst has this class and an earlier start beats every later start. */
+  private laterStartsCannotEnter(k: number, sum: number, startIndex: number): boolean {
+    if (this.prefer !== 'earliest' || this.best.length < this.limit) return false;
+    const worst = this.best[this.limit - 1]!;
+    return worst.tableIds.length === k && worst.maxSize === sum && worst.startIndex < startIndex;
+  }
+
+  /**
+   * Level 2: how many tables of each type. `sum` below the cap is the exact Σ maxSize
+   * asked for; at the cap it means "at least the cap".
+   */
+  private chooseCounts(startIndex: number, k: number, sum: number): void {
+    const group = this.groupOfStart[startIndex]!;
+    const oracle = group.oracle!;
+    const atLeast = sum === this.cap;
+    const chosen = new Int32Array(this.types.length);
+    const walk = (j: number, tablesLeft: number, maxLeft: number, minBudget: number): void => {
+      if (j === this.types.length) {
+        if (tablesLeft === 0 && (atLeast ? maxLeft <= 0 : maxLeft === 0)) this.chooseTables(startIndex, chosen, k);
+        return;
+      }
+      const type = this.types[j]!;
+      for (let c = Math.min(group.counts[j]!, tablesLeft); c >= 0; c--) {
+        this.step();
+        const restMax = maxLeft - c * type.maxSize;
+        const restBudget = minBudget - c * type.minSize;
+        if (restBudget < 0 || (!atLeast && restMax < 0)) continue;
+        const least = atLeast ? oracle.leastAtLeast(j + 1, tablesLeft - c, restMax) : oracle.least(j + 1, tablesLeft - c, restMax);
+        if (!isReachable(least, restBudget)) continue;
+        chosen[j] = c;
+        walk(j + 1, tablesLeft - c, restMax, restBudget);
+        chosen[j] = 0;
+        if (this.exhausted()) return;
+      }
+    };
+    walk(0, k, sum, this.partySize);
+  }
+
+  /** Level 3: which tables of each type, best completions first, cut by the exact bound. */
+  private chooseTables(startIndex: number, counts: Int32Array, k: number): void {
+    const ranked = this.rankedTablesAt(startIndex);
+    const used = [...counts.keys()].filter((j) => counts[j]! > 0);
+    const minSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.minSize, 0);
+    const maxSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.maxSize, 0);
+    // laterFlush[t] = Σ over the used types after t of their best counts[j] tables' flush; laterSlack likewise.
+    const laterFlush = new Float64Array(used.length + 1);
+    const laterSlack = new Float64Array(used.length + 1);
+    for (let t = used.length - 1; t >= 0; t--) {
+      const j = used[t]!;
+      laterFlush[t] = laterFlush[t + 1]! + ranked[j]!.flushSums[counts[j]!]!;
+      laterSlack[t] = laterSlack[t + 1]! + ranked[j]!.slackSums[counts[j]!]!;
+    }
+    const picked: SearchTable[] = [];
+    const rank: SeatingRank = { tableCount: k, waste: maxSize - this.partySize, flush: 0, start: this.starts[startIndex]!, slack: 0 };
+    const idsOfBestCompletion = (t: number, from: number, left: number): string[] => {
+      const ids = picked.map((table) => table.id);
+      for (let q = from; q < from + left; q++) ids.push(ranked[used[t]!]!.tables[q]!.id);
+      for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.push(ranked[used[u]!]!.tables[q]!.id);
+      return ids.sort((a, b) => compareIds([a], [b]));
+    };
+
+    const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
+      if (left === 0) {
+        if (t + 1 === used.length) {
+          this.offer({ ...rank, flush, slack, tableIds: picked.map((table) => table.id) }, startIndex, minSize, maxSize);
+          return;
+        }
+        walk(t + 1, 0, counts[used[t + 1]!]!, flush, slack);
+        return;
+      }
+      const { tables, flushSums, slackSums } = ranked[used[t]!]!;
+      for (let q = from; q <= tables.length - left; q++) {
+        this.step();
+        // Picking q, then the next left − 1 of this type and the best of the later types: the best this branch can do.
+        rank.flush = flush + flushSums[q + left]! - flushSums[q]! + laterFlush[t + 1]!;
+        rank.slack = slack + slackSums[q + left]! - slackSums[q]! + laterSlack[t + 1]!;
+        // Later q only swap in tables that rank lower: once a branch cannot enter, none after it can.
+        if (!this.couldEnter(rank, () => idsOfBestCompletion(t, q, left))) break;
+        const table = tables[q]!;
+        picked.push(table);
+        walk(t, q + 1, left - 1, flush + table.flush[startIndex]!, slack + table.slack[startIndex]!);
+        picked.pop();
+        if (this.exhausted()) return;
+      }
+    };
+    walk(0, 0, counts[used[0]!]!, 0, 0);
+  }
+
+  private couldEnter(rank: SeatingRank, bestIds: () => string[]): boolean {
+    if (this.best.length < this.limit) return true;
+    const worst = this.best[this.limit - 1]!;
+    const byRank = compareRanks(rank, { ...worst, tableCount: worst.tableIds.length }, this.prefer);
+    return byRank < 0 || (byRank === 0 && compareIds(bestIds(), worst.tableIds) < 0);
+  }
+
+  private offer(seating: SeatingRank & { tableIds: string[] }, startIndex: number, minSize: number, maxSize: number): void {
+    const found: FoundSeating = {
+      tableIds: seating.tableIds.sort((a, b) => compareIds([a], [b])),
+      minSize,
+      maxSize,
+      waste: seating.waste,
+      flush: seating.flush,
+      slack: seating.slack,
+      startIndex,
+      start: seating.start,
+    };
+    const { best, limit, prefer } = this;
+    if (best.length === limit && compareSeatings(found, best[limit - 1]!, prefer) >= 0) return;
+    let at = best.length;
+    while (at > 0 && compareSeatings(found, best[at - 1]!, prefer) < 0) at--;
+    best.splice(at, 0, found);
+    if (best.length > limit) best.pop();
+  }
+
+  private rankedTablesAt(startIndex: number): RankedTables[] {
+    const cached = this.rankedAt[startIndex];
+    if (cached) return cached;
+    const ranked = this.types.map((type) => {
+      const tables = type.tables
+        .filter((table) => (table.free[startIndex >>> 5]! & (1 << (startIndex & 31))) !== 0)
+        .sort(
+          (a, b) =>
+            b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || compareIds([a.id], [b.id]),
+        );
+      const flushSums = new Float64Array(tables.length + 1);
+      const slackSums = new Float64Array(tables.length + 1);
+      tables.forEach((table, q) => {
+        flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
+        slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
+      });
+      return { tables, flushSums, slackSums };
+    });
+    this.rankedAt[startIndex] = ranked;
+    return ranked;
+  }
+
+  private step(): void {
+    if (this.best.length > 0) this.stepsAfterFirst++;
+  }
+
+  private exhausted(): boolean {
+    return this.best.length > 0 && this.stepsAfterFirst > this.budget;
+  }
+}
+
+/** Tables grouped by (minSize, maxSize), largest first: the count walk tries few big tables before many small ones. */
+function typesOf(tables: readonly SearchTable[]): TypeGroup[] {
+  const byRange = new Map<string, TypeGroup>();
+  for (const table of tables) {
+    const key = `${table.minSize}-${table.maxSize}`;
+    const group = byRange.get(key);
+    if (group) group.tables.push(table);
+    else byRange.set(key, { minSize: table.minSize, maxSize: table.maxSize, tables: [table] });
+  }
+  return [...byRange.values()].sort((a, b) => b.maxSize - a.maxSize || a.minSize - b.minSize);
 }

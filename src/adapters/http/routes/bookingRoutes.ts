@@ -9,6 +9,7 @@ import {
   discoverQuerySchema,
   discoverResponseSchema,
   idempotencyKeySchema,
+  noCapacityBodySchema,
 } from '../../../application/contracts/bookings.js';
 import { errorBodySchema } from '../../../application/contracts/errors.js';
 import { waitlistEntryViewSchema, waitlistIdParamsSchema } from '../../../application/contracts/waitlist.js';
@@ -25,17 +26,37 @@ export interface RouteOptions {
 
 const errors = { '4xx': errorBodySchema };
 
+/** Where a discover answer keeps its own JSON: a symbol, and not enumerable, so that no copy or serialisation sees it. */
+const JSON_TEXT = Symbol('discover answer as JSON');
+
+/**
+ * A discover answer served from the answer cache is the same object every time:
+ * its JSON is kept on it, for as long as the cache keeps the object (answers are
+ * never changed once made). A property rather than a WeakMap: with the cache off,
+ * every answer is new and a WeakMap would only add work for the collector.
+ */
+function serializeDiscover(answer: unknown): string {
+  if (typeof answer !== 'object' || answer === null) return JSON.stringify(answer);
+  const kept = (answer as { [JSON_TEXT]?: string })[JSON_TEXT];
+  if (kept !== undefined) return kept;
+  const json = JSON.stringify(answer);
+  if (Object.isExtensible(answer)) Object.defineProperty(answer, JSON_TEXT, { value: json });
+  return json;
+}
+
 export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const tags = ['bookings'];
 
   server.get('/woki/discover', {
     config: { op: 'discover' },
+    // Answers are typed by the compiler and never validated again (see `buildHttpServer`).
+    serializerCompiler: ({ httpStatus }) => (httpStatus === '200' ? serializeDiscover : (data: unknown) => JSON.stringify(data)),
     schema: {
       hide: hidden,
       tags,
       summary: 'Ranked seating candidates for a party; changes nothing',
       querystring: discoverQuerySchema,
-      response: { 200: discoverResponseSchema, ...errors },
+      response: { 200: discoverResponseSchema, 409: noCapacityBodySchema, ...errors },
     },
     handler: async (request) => app.discover(request.query, callerOf(request)),
   });
@@ -48,7 +69,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server,
       summary: 'Book the best candidate still free, atomically (or join the waitlist: 202); Idempotency-Key makes retries safe',
       headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
       body: createBookingBodySchema,
-      response: { 201: bookingViewSchema, 202: waitlistEntryViewSchema, ...errors },
+      response: { 201: bookingViewSchema, 202: waitlistEntryViewSchema, 409: noCapacityBodySchema, ...errors },
     },
     handler: async (request, reply) => {
       const outcome = await app.createBooking(request.body, callerOf(request), request.headers['idempotency-key']);
