@@ -184,7 +184,7 @@ function check(reply: Reply | null, what: string): void {
   if (reply.status >= 400) expectErrorShape(reply);
 }
 
-/** A query string: a valid one with a few parameters wrong, missing or repeated; random parameters; or raw text. */
+/** A query string: a valid one, or one with a few parameters wrong, missing or repeated; random parameters; or raw text. */
 function query(fields: Record<string, fc.Arbitrary<string>>, valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<string> {
   const value = (good: fc.Arbitrary<string>) =>
     fc.oneof(
@@ -214,7 +214,9 @@ function query(fields: Record<string, fc.Arbitrary<string>>, valid: fc.Arbitrary
     fc.string({ maxLength: 100 }).map((s) => encodeURI(s.replace(/[\uD800-\uDFFF]/g, ''))),
     fc.constantFrom('date=%ZZ', 'partySize[]=1&partySize[]=2', 'partySize=1e3', 'duration=0x3c', '&&&', '=', 'a=%', 'limit=-0'),
   );
-  return fc.oneof({ weight: 5, arbitrary: structured }, { weight: 1, arbitrary: raw });
+  // The valid query itself, untouched, so every run reaches the happy path often enough to be seen.
+  const untouched = valid.map((known) => new URLSearchParams(Object.entries(known).map(([k, v]) => [k, asText(v)])).toString());
+  return fc.oneof({ weight: 5, arbitrary: structured }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: untouched });
 }
 
 const place = fc.constantFrom({ restaurantId: 'R1', sectorId: 'S1' }, { restaurantId: 'RF', sectorId: 'SF' });
