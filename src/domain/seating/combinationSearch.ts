@@ -1,5 +1,5 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
-import { CapacityOracle, isReachable, type CapacityType } from './capacityOracle.js';
+import { anyChoiceHolds, CapacityOracle, isReachable, type CapacityType } from './capacityOracle.js';
 import { compareIds, compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
 
 export interface SearchTable {
@@ -91,7 +91,16 @@ class SeatingSearch {
   private readonly prefer: StartPreference;
   private readonly budget: number;
   private readonly types: TypeGroup[];
-  /** Σ maxSize below this is tracked exactly by the oracles (every fewest-table class lies below it). */
+  /**
+   * The oracles count Σ maxSize in units of the gcd of every maxSize: sums are only
+   * ever multiples of it, and tables of 2, 4, 6… seats halve the oracles' size.
+   */
+  private readonly unit: number;
+  /** The types with maxSize in `unit`s, for the oracles and the count walk. */
+  private readonly scaled: CapacityType[];
+  /** Σ maxSize (in units) a seating must reach: the party, rounded up. */
+  private readonly lowest: number;
+  /** Σ maxSize (in units) below this is tracked exactly by the oracles (every fewest-table class lies below it). */
   private readonly cap: number;
   private readonly groups: CountsGroup[];
   private readonly groupOfStart: (CountsGroup | undefined)[];
@@ -105,9 +114,13 @@ class SeatingSearch {
     this.limit = options.limit;
     this.starts = options.starts;
     this.prefer = options.prefer;
-    this.budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
     this.types = typesOf(usable);
-    this.cap = this.partySize + Math.max(...usable.map((table) => table.maxSize));
+    // The count walk has no dead ends: a seating costs at most a few steps per type, so the budget grows with the places asked for.
+    this.budget = options.nodeBudget ?? Math.max(DEFAULT_NODE_BUDGET, 3 * options.limit * this.types.length);
+    this.unit = this.types.reduce((g, type) => gcd(g, type.maxSize), 0);
+    this.scaled = this.types.map((type) => ({ minSize: type.minSize, maxSize: type.maxSize / this.unit }));
+    this.lowest = Math.ceil(this.partySize / this.unit);
+    this.cap = this.lowest + this.scaled[0]!.maxSize;
     this.groupOfStart = new Array<CountsGroup | undefined>(this.starts.length);
     this.rankedAt = new Array<RankedTables[] | undefined>(this.starts.length);
     this.groups = this.groupStarts();
@@ -115,6 +128,7 @@ class SeatingSearch {
 
   run(): FoundSeating[] {
     const { fewest, most } = this.tableCountRange();
+    if (fewest > most || !this.someStartHolds()) return this.best;
     for (let k = fewest; k <= most; k++) {
       this.ensureOracles(k, most);
       for (const { sum, startIndices } of this.classesWith(k)) {
@@ -142,6 +156,11 @@ class SeatingSearch {
     return { fewest: Math.max(1, fewest), most };
   }
 
+  /** Whether the tables free at some start hold the party at all, whatever their count (cheap; see `anyChoiceHolds`). */
+  private someStartHolds(): boolean {
+    return this.groups.some((group) => anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize));
+  }
+
   private groupStarts(): CountsGroup[] {
     const typeCount = this.types.length;
     const counts = new Int32Array(this.starts.length * typeCount);
@@ -165,21 +184,25 @@ class SeatingSearch {
     return [...byKey.values()];
   }
 
-  /** Oracles answer up to `oracleTables` tables; doubling it keeps the rebuilds within twice the last build. */
+  /**
+   * Oracles answer up to `oracleTables` tables. Growing it by half keeps the rebuilds
+   * within three times the last build, and overshooting little keeps each oracle
+   * tight (fewer tables allowed, fewer cells that could still reach the party).
+   */
   private ensureOracles(k: number, most: number): void {
     if (k <= this.oracleTables) return;
-    this.oracleTables = Math.min(most, Math.max(k, 2 * this.oracleTables, 2));
+    this.oracleTables = Math.min(most, Math.max(k, Math.ceil(1.5 * this.oracleTables), 2));
     for (const group of this.groups) {
-      group.oracle = new CapacityOracle(this.types, group.counts, this.oracleTables, this.cap, this.partySize);
+      group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize);
     }
   }
 
-  /** Every (k, Σ maxSize) class some start can seat, by Σ maxSize, each with its starts ascending. */
+  /** Every (k, Σ maxSize in units) class some start can seat, by Σ maxSize, each with its starts ascending. */
   private classesWith(k: number): { sum: number; startIndices: number[] }[] {
     const bySum = new Map<number, number[]>();
     for (const group of this.groups) {
       if (group.total < k) continue;
-      for (let sum = this.partySize; sum <= this.cap; sum++) {
+      for (let sum = this.lowest; sum <= this.cap; sum++) {
         if (!isReachable(group.oracle!.least(0, k, sum), this.partySize)) continue;
         const list = bySum.get(sum);
         if (list) list.push(...group.startIndices);
@@ -195,12 +218,12 @@ class SeatingSearch {
   private laterStartsCannotEnter(k: number, sum: number, startIndex: number): boolean {
     if (this.prefer !== 'earliest' || this.best.length < this.limit) return false;
     const worst = this.best[this.limit - 1]!;
-    return worst.tableIds.length === k && worst.maxSize === sum && worst.startIndex < startIndex;
+    return worst.tableIds.length === k && worst.maxSize === sum * this.unit && worst.startIndex < startIndex;
   }
 
   /**
    * Level 2: how many tables of each type. `sum` below the cap is the exact Σ maxSize
-   * asked for; at the cap it means "at least the cap".
+   * (in units) asked for; at the cap it means "at least the cap".
    */
   private chooseCounts(startIndex: number, k: number, sum: number): void {
     const group = this.groupOfStart[startIndex]!;
@@ -212,7 +235,7 @@ class SeatingSearch {
         if (tablesLeft === 0 && (atLeast ? maxLeft <= 0 : maxLeft === 0)) this.chooseTables(startIndex, chosen, k);
         return;
       }
-      const type = this.types[j]!;
+      const type = this.scaled[j]!;
       for (let c = Math.min(group.counts[j]!, tablesLeft); c >= 0; c--) {
         this.step();
         const restMax = maxLeft - c * type.maxSize;
@@ -346,4 +369,8 @@ function typesOf(tables: readonly SearchTable[]): TypeGroup[] {
     else byRange.set(key, { minSize: table.minSize, maxSize: table.maxSize, tables: [table] });
   }
   return [...byRange.values()].sort((a, b) => b.maxSize - a.maxSize || a.minSize - b.minSize);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
