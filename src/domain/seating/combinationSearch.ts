@@ -102,7 +102,7 @@ class SeatingSearch {
   private readonly lowest: number;
   /** Σ maxSize (in units) below this is tracked exactly by the oracles (every fewest-table class lies below it). */
   private readonly cap: number;
-  private readonly groups: CountsGroup[];
+  private groups: CountsGroup[];
   private readonly groupOfStart: (CountsGroup | undefined)[];
   private readonly rankedAt: (RankedTables[] | undefined)[];
   private oracleTables = 0;
@@ -128,9 +128,10 @@ class SeatingSearch {
 
   run(): FoundSeating[] {
     const { fewest, most } = this.tableCountRange();
-    if (fewest > most || !this.someStartHolds()) return this.best;
+    this.dropGroupsThatCannotHold();
+    if (fewest > most || this.groups.length === 0) return this.best;
     for (let k = fewest; k <= most; k++) {
-      this.ensureOracles(k, most);
+      this.ensureOracles(k);
       for (const { sum, startIndices } of this.classesWith(k)) {
         for (const startIndex of startIndices) {
           if (this.laterStartsCannotEnter(k, sum, startIndex)) break;
@@ -156,9 +157,9 @@ class SeatingSearch {
     return { fewest: Math.max(1, fewest), most };
   }
 
-  /** Whether the tables free at some start hold the party at all, whatever their count (cheap; see `anyChoiceHolds`). */
-  private someStartHolds(): boolean {
-    return this.groups.some((group) => anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize));
+  /** Starts whose free tables cannot hold the party, whatever their count, get no oracle (cheap; see `anyChoiceHolds`). */
+  private dropGroupsThatCannotHold(): void {
+    this.groups = this.groups.filter((group) => anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize));
   }
 
   private groupStarts(): CountsGroup[] {
@@ -185,15 +186,16 @@ class SeatingSearch {
   }
 
   /**
-   * Oracles answer up to `oracleTables` tables. Growing it by half keeps the rebuilds
-   * within three times the last build, and overshooting little keeps each oracle
-   * tight (fewer tables allowed, fewer cells that could still reach the party).
+   * Oracles answer up to `oracleTables` tables. They are rebuilt for each new count
+   * rather than grown ahead: an oracle allowing exactly k tables keeps only the cells
+   * k tables can lift to the party, and that tightness is what makes big parties
+   * cheap; most searches end at their first count anyway.
    */
-  private ensureOracles(k: number, most: number): void {
+  private ensureOracles(k: number): void {
     if (k <= this.oracleTables) return;
-    this.oracleTables = Math.min(most, Math.max(k, Math.ceil(1.5 * this.oracleTables), 2));
+    this.oracleTables = k;
     for (const group of this.groups) {
-      group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize);
+      group.oracle = new CapacityOracle(this.scaled, group.counts, k, this.lowest, this.cap, this.partySize);
     }
   }
 
