@@ -20,17 +20,20 @@ const UNREACHABLE = 0x7fffffff;
  */
 export class CapacityOracle {
   private readonly width: number;
+  private readonly rows: number;
   /**
-   * Per layer j (the types j..), per table count r, only the cells that can matter:
-   * Σ maxSize from rowLow (below it the tables still to add could not lift a choice
-   * to the party) to rowHigh (above it nothing is reachable). Kept packed, so that a
-   * big party over few useful cells does not cost a full grid per type.
+   * Per layer j (the types j..) and table count r, only the cells that can matter:
+   * Σ maxSize from `low` (below it the tables still to add could not lift a choice
+   * to the party) to `high` (above it nothing is reachable). `shape` holds
+   * [offset into `cells`, low, high] per (j, r); the cells of every layer share one
+   * array, so a big party over few useful cells costs neither a full grid per type
+   * nor an allocation per layer.
    */
-  private readonly cells: Int32Array[];
-  private readonly rowStart: Int32Array[];
-  private readonly rowLow: Int32Array[];
-  private readonly rowHigh: Int32Array[];
-  private readonly atLeastCells: (Int32Array | undefined)[];
+  private readonly shape: Int32Array;
+  private readonly cells: Int32Array;
+  /** Suffix minima of `cells` (least Σ minSize at Σ maxSize ≥ sum), filled per layer when first asked. */
+  private atLeastCells: Int32Array | undefined;
+  private readonly atLeastDone: Uint8Array;
 
   constructor(
     types: readonly CapacityType[],
@@ -45,22 +48,30 @@ export class CapacityOracle {
     minBudget: number,
   ) {
     this.width = cap + 1;
-    const layerCount = types.length + 1;
-    this.cells = new Array<Int32Array>(layerCount);
-    this.rowStart = new Array<Int32Array>(layerCount);
-    this.rowLow = new Array<Int32Array>(layerCount);
-    this.rowHigh = new Array<Int32Array>(layerCount);
-    this.atLeastCells = new Array<Int32Array | undefined>(layerCount);
-    // One working grid, updated in place type by type (smallest first); each finished layer is packed away.
-    const work = new Int32Array((maxTables + 1) * this.width).fill(UNREACHABLE);
-    work[0] = 0;
-    // highest[r]: the largest Σ maxSize any r tables reach so far; the cells above it are unreachable, so never scanned.
-    const highest = new Int32Array(maxTables + 1).fill(-1);
-    highest[0] = 0;
+    this.rows = maxTables + 1;
+    const layers = types.length + 1;
+    this.shape = new Int32Array(layers * this.rows * 3);
+    this.atLeastDone = new Uint8Array(layers);
     const yetToAdd = new YetToAdd(types, counts);
     // A cell of r tables matters only if the tables not added yet, at most maxTables − r of them, can lift it to `lowest`.
     const usefulFrom = (j: number, left: number, r: number) => Math.max(0, lowest - yetToAdd.most(j, left, maxTables - r));
-    this.pack(types.length, work, highest, (r) => usefulFrom(types.length, 0, r));
+
+    // First pass, cells untouched: how far each row reaches, layer by layer, to size the packed array.
+    const highest = new Int32Array(this.rows).fill(-1);
+    highest[0] = 0;
+    let length = this.recordShape(types.length, highest, usefulFrom, 0);
+    for (let j = types.length - 1; j >= 0; j--) {
+      forEachBundle(counts[j]!, (take) => reachWith(highest, take * types[j]!.maxSize, take, cap));
+      length = this.recordShape(j, highest, usefulFrom, length);
+    }
+    this.cells = new Int32Array(length);
+
+    // Second pass: one working grid, updated in place type by type (smallest first); each finished layer is packed away.
+    const work = new Int32Array(this.rows * this.width).fill(UNREACHABLE);
+    work[0] = 0;
+    highest.fill(-1);
+    highest[0] = 0;
+    this.pack(types.length, work);
     for (let j = types.length - 1; j >= 0; j--) {
       let left = counts[j]!;
       forEachBundle(counts[j]!, (take) => {
@@ -68,8 +79,21 @@ export class CapacityOracle {
         const type = types[j]!;
         this.addBundle(work, highest, take, take * type.minSize, take * type.maxSize, minBudget, (r) => usefulFrom(j, left, r));
       });
-      this.pack(j, work, highest, (r) => usefulFrom(j, 0, r));
+      this.pack(j, work);
     }
+  }
+
+  private recordShape(j: number, highest: Int32Array, usefulFrom: (j: number, left: number, r: number) => number, offset: number): number {
+    let length = offset;
+    for (let r = 0; r < this.rows; r++) {
+      const at = (j * this.rows + r) * 3;
+      const low = usefulFrom(j, 0, r);
+      this.shape[at] = length;
+      this.shape[at + 1] = low;
+      this.shape[at + 2] = highest[r]!;
+      length += Math.max(0, highest[r]! - low + 1);
+    }
+    return length;
   }
 
   private addBundle(
@@ -96,32 +120,16 @@ export class CapacityOracle {
         const target = to + Math.min(cap, sum + maxSum);
         if (next < work[target]!) work[target] = next;
       }
-      highest[r + tables] = Math.max(highest[r + tables]!, Math.min(cap, top + maxSum));
     }
+    reachWith(highest, maxSum, tables, cap);
   }
 
-  private pack(j: number, work: Int32Array, highest: Int32Array, usefulFrom: (tables: number) => number): void {
-    const rows = this.maxTables + 1;
-    const rowStart = new Int32Array(rows);
-    const rowLow = new Int32Array(rows);
-    const rowHigh = new Int32Array(rows);
-    let length = 0;
-    for (let r = 0; r < rows; r++) {
-      rowStart[r] = length;
-      rowLow[r] = usefulFrom(r);
-      rowHigh[r] = highest[r]!;
-      length += Math.max(0, rowHigh[r]! - rowLow[r]! + 1);
+  private pack(j: number, work: Int32Array): void {
+    for (let r = 0; r < this.rows; r++) {
+      const at = (j * this.rows + r) * 3;
+      const [offset, low, high] = [this.shape[at]!, this.shape[at + 1]!, this.shape[at + 2]!];
+      if (high >= low) this.cells.set(work.subarray(r * this.width + low, r * this.width + high + 1), offset);
     }
-    const cells = new Int32Array(length);
-    for (let r = 0; r < rows; r++) {
-      if (rowHigh[r]! < rowLow[r]!) continue;
-      const from = r * this.width;
-      cells.set(work.subarray(from + rowLow[r]!, from + rowHigh[r]! + 1), rowStart[r]);
-    }
-    this.cells[j] = cells;
-    this.rowStart[j] = rowStart;
-    this.rowLow[j] = rowLow;
-    this.rowHigh[j] = rowHigh;
   }
 
   /**
@@ -130,35 +138,48 @@ export class CapacityOracle {
    * complete, which are the ones kept.
    */
   least(j: number, tables: number, sum: number): number {
-    return this.lookup(this.cells[j]!, j, tables, sum);
+    return this.lookup(this.cells, j, tables, sum);
   }
 
   /** Least Σ minSize of `tables` tables from types `j..` with Σ maxSize at least `sum`. */
   leastAtLeast(j: number, tables: number, sum: number): number {
     if (tables > this.maxTables) return UNREACHABLE;
-    const cells = this.atLeastCells[j] ?? this.suffixMinima(j);
-    return this.lookup(cells, j, tables, Math.max(this.rowLow[j]![tables]!, Math.min(this.cap, Math.max(0, sum))));
+    const cells = this.suffixMinima(j);
+    const low = this.shape[(j * this.rows + tables) * 3 + 1]!;
+    return this.lookup(cells, j, tables, Math.max(low, Math.min(this.cap, Math.max(0, sum))));
   }
 
   private lookup(cells: Int32Array, j: number, tables: number, sum: number): number {
-    if (tables > this.maxTables || sum < this.rowLow[j]![tables]! || sum > this.rowHigh[j]![tables]!) return UNREACHABLE;
-    return cells[this.rowStart[j]![tables]! + sum - this.rowLow[j]![tables]!]!;
+    if (tables > this.maxTables) return UNREACHABLE;
+    const at = (j * this.rows + tables) * 3;
+    const low = this.shape[at + 1]!;
+    if (sum < low || sum > this.shape[at + 2]!) return UNREACHABLE;
+    return cells[this.shape[at]! + sum - low]!;
   }
 
   private suffixMinima(j: number): Int32Array {
-    const cells = Int32Array.from(this.cells[j]!);
-    for (let r = 0; r <= this.maxTables; r++) {
-      const start = this.rowStart[j]![r]!;
-      const length = this.rowHigh[j]![r]! - this.rowLow[j]![r]! + 1;
-      for (let at = start + length - 2; at >= start; at--) cells[at] = Math.min(cells[at]!, cells[at + 1]!);
+    const cells = (this.atLeastCells ??= Int32Array.from(this.cells));
+    if (this.atLeastDone[j]) return cells;
+    for (let r = 0; r < this.rows; r++) {
+      const at = (j * this.rows + r) * 3;
+      const start = this.shape[at]!;
+      const length = this.shape[at + 2]! - this.shape[at + 1]! + 1;
+      for (let i = start + length - 2; i >= start; i--) cells[i] = Math.min(cells[i]!, cells[i + 1]!);
     }
-    this.atLeastCells[j] = cells;
+    this.atLeastDone[j] = 1;
     return cells;
   }
 }
 
 export function isReachable(least: number, budget: number): boolean {
   return least !== UNREACHABLE && least <= budget;
+}
+
+/** After adding `tables` tables of Σ maxSize `maxSum`: the largest Σ maxSize each table count reaches. */
+function reachWith(highest: Int32Array, maxSum: number, tables: number, cap: number): void {
+  for (let r = highest.length - 1 - tables; r >= 0; r--) {
+    if (highest[r]! >= 0) highest[r + tables] = Math.max(highest[r + tables]!, Math.min(cap, highest[r]! + maxSum));
+  }
 }
 
 /**

@@ -232,9 +232,11 @@ class SeatingSearch {
     const oracle = group.oracle!;
     const atLeast = sum === this.cap;
     const chosen = new Int32Array(this.types.length);
+    // The types with a count above zero, in order: level 3 walks only those.
+    const used: number[] = [];
     const walk = (j: number, tablesLeft: number, maxLeft: number, minBudget: number): void => {
       if (j === this.types.length) {
-        if (tablesLeft === 0 && (atLeast ? maxLeft <= 0 : maxLeft === 0)) this.chooseTables(startIndex, chosen, k);
+        if (tablesLeft === 0 && (atLeast ? maxLeft <= 0 : maxLeft === 0)) this.chooseTables(startIndex, chosen, used, k);
         return;
       }
       const type = this.scaled[j]!;
@@ -246,7 +248,9 @@ class SeatingSearch {
         const least = atLeast ? oracle.leastAtLeast(j + 1, tablesLeft - c, restMax) : oracle.least(j + 1, tablesLeft - c, restMax);
         if (!isReachable(least, restBudget)) continue;
         chosen[j] = c;
+        if (c > 0) used.push(j);
         walk(j + 1, tablesLeft - c, restMax, restBudget);
+        if (c > 0) used.pop();
         chosen[j] = 0;
         if (this.exhausted()) return;
       }
@@ -255,9 +259,8 @@ class SeatingSearch {
   }
 
   /** Level 3: which tables of each type, best completions first, cut by the exact bound. */
-  private chooseTables(startIndex: number, counts: Int32Array, k: number): void {
+  private chooseTables(startIndex: number, counts: Int32Array, used: readonly number[], k: number): void {
     const ranked = this.rankedTablesAt(startIndex);
-    const used = [...counts.keys()].filter((j) => counts[j]! > 0);
     const minSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.minSize, 0);
     const maxSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.maxSize, 0);
     // laterFlush[t] = Σ over the used types after t of their best counts[j] tables' flush; laterSlack likewise.
@@ -274,7 +277,8 @@ class SeatingSearch {
       const ids = picked.map((table) => table.id);
       for (let q = from; q < from + left; q++) ids.push(ranked[used[t]!]!.tables[q]!.id);
       for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.push(ranked[used[u]!]!.tables[q]!.id);
-      return ids.sort((a, b) => compareIds([a], [b]));
+      // The default sort orders by UTF-16 code units, as compareIds does.
+      return ids.sort();
     };
 
     const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
@@ -313,7 +317,7 @@ class SeatingSearch {
 
   private offer(seating: SeatingRank & { tableIds: string[] }, startIndex: number, minSize: number, maxSize: number): void {
     const found: FoundSeating = {
-      tableIds: seating.tableIds.sort((a, b) => compareIds([a], [b])),
+      tableIds: seating.tableIds.sort(),
       minSize,
       maxSize,
       waste: seating.waste,
@@ -337,8 +341,7 @@ class SeatingSearch {
       const tables = type.tables
         .filter((table) => (table.free[startIndex >>> 5]! & (1 << (startIndex & 31))) !== 0)
         .sort(
-          (a, b) =>
-            b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || compareIds([a.id], [b.id]),
+          (a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1),
         );
       const flushSums = new Float64Array(tables.length + 1);
       const slackSums = new Float64Array(tables.length + 1);

@@ -1,11 +1,11 @@
 import { freeGaps } from '../availability/freeGaps.js';
 import { groupBlocksByTable, type SeatBlock } from '../availability/seatBlock.js';
-import { fitInGaps, gridStarts, startsInsideGaps } from '../availability/startSet.js';
+import { gridStarts, stayFit } from '../availability/startSet.js';
 import type { Interval } from '../time/interval.js';
 import { formatLocalTime, SLOT_MINUTES } from '../time/localTime.js';
 import { localPartsOf, type Instant } from '../time/zone.js';
 import { scoreOf, type StartPreference } from './candidateOrder.js';
-import { searchSeatings, type FoundSeating } from './combinationSearch.js';
+import { searchSeatings, type FoundSeating, type SearchTable } from './combinationSearch.js';
 import type { TableCapacity } from './table.js';
 
 const MINUTE_MS = 60_000;
@@ -19,6 +19,10 @@ export interface Candidate {
   capacity: { min: number; max: number };
   score: number;
   rationale: string;
+  /** How many of the tables hold the stay flush against a neighbour (see `fitInGaps`): what the order ranks it by. */
+  flush: number;
+  /** Σ over the tables of idle time left in the free gap holding the stay, in ms (see `fitInGaps`). */
+  slack: number;
 }
 
 export interface DiscoverRequest {
@@ -43,15 +47,64 @@ export interface DiscoverRequest {
 
 /** Candidates in WokiBrain order; empty when nothing fits. Pure and order-independent. */
 export function discoverSeatings(request: DiscoverRequest): Candidate[] {
-  const durationMs = request.durationMinutes * MINUTE_MS;
-  const starts = gridStarts(request.windows, durationMs, SLOT_MINUTES * MINUTE_MS);
-  if (starts.length === 0 || request.tables.length === 0) return [];
-  const busyByTable = groupBlocksByTable(request.blocks);
-  const searchTables = request.tables.map((table) => {
-    const gaps = freeGaps(request.service, busyByTable.get(table.id) ?? []);
-    return { ...table, free: startsInsideGaps(starts, gaps, durationMs), ...fitInGaps(starts, gaps, durationMs) };
-  });
-  const found = searchSeatings(searchTables, {
+  return seatingsOnGrid(
+    stayGrid(seatingDay(request.service, request.tables, request.blocks), request.windows, request.durationMinutes),
+    request,
+  );
+}
+
+/**
+ * One sector's service day as the engine reads it, whatever the party, stay or
+ * window: each table's free gaps in service hours. Depends only on its three
+ * inputs, so a caller may keep it for as long as they stand.
+ */
+export interface SeatingDay {
+  service: readonly Interval[];
+  tables: readonly TableCapacity[];
+  /** gaps[i]: the free gaps of tables[i], sorted. */
+  gaps: readonly (readonly Interval[])[];
+}
+
+export function seatingDay(service: readonly Interval[], tables: readonly TableCapacity[], blocks: readonly SeatBlock[]): SeatingDay {
+  const busyByTable = groupBlocksByTable(blocks);
+  return { service, tables, gaps: tables.map((table) => freeGaps(service, busyByTable.get(table.id) ?? [])) };
+}
+
+/**
+ * The day seen by stays of one length starting inside the windows: the grid
+ * starts and, per table, the starts at which it is free for the whole stay and how
+ * each sits in its gap. Depends on the day, the windows and the duration only:
+ * every party size reuses it.
+ */
+export interface StayGrid {
+  starts: readonly Instant[];
+  durationMs: number;
+  tables: readonly SearchTable[];
+}
+
+export function stayGrid(day: SeatingDay, windows: readonly Interval[], durationMinutes: number): StayGrid {
+  const durationMs = durationMinutes * MINUTE_MS;
+  const starts = gridStarts(windows, durationMs, SLOT_MINUTES * MINUTE_MS);
+  const tables =
+    starts.length === 0
+      ? []
+      : day.tables.map(({ id, minSize, maxSize }, i): SearchTable => ({
+          id,
+          minSize,
+          maxSize,
+          ...stayFit(starts, day.gaps[i]!, durationMs),
+        }));
+  return { starts, durationMs, tables };
+}
+
+/** What a search asks of a grid. */
+export type GridSearch = Pick<DiscoverRequest, 'zone' | 'prefer' | 'partySize' | 'limit' | 'nodeBudget'>;
+
+/** `discoverSeatings` on a grid already built: the same candidates, in the same order. */
+export function seatingsOnGrid(grid: StayGrid, request: GridSearch): Candidate[] {
+  const { starts, durationMs } = grid;
+  if (starts.length === 0 || grid.tables.length === 0) return [];
+  const found = searchSeatings(grid.tables, {
     partySize: request.partySize,
     limit: request.limit,
     starts,
@@ -62,13 +115,7 @@ export function discoverSeatings(request: DiscoverRequest): Candidate[] {
   return found.map((seating) => toCandidate(seating, request, durationMs, starts.length, fewestTables));
 }
 
-function toCandidate(
-  seating: FoundSeating,
-  request: DiscoverRequest,
-  durationMs: number,
-  startCount: number,
-  fewestTables: number,
-): Candidate {
+function toCandidate(seating: FoundSeating, request: GridSearch, durationMs: number, startCount: number, fewestTables: number): Candidate {
   const single = seating.tableIds.length === 1;
   return {
     kind: single ? 'single' : 'combo',
@@ -78,10 +125,12 @@ function toCandidate(
     capacity: { min: seating.minSize, max: seating.maxSize },
     score: scoreOf({ ...seating, tableCount: seating.tableIds.length }, startCount, request.prefer),
     rationale: rationaleOf(seating, request, fewestTables),
+    flush: seating.flush,
+    slack: seating.slack,
   };
 }
 
-function rationaleOf(seating: FoundSeating, request: DiscoverRequest, fewestTables: number): string {
+function rationaleOf(seating: FoundSeating, request: GridSearch, fewestTables: number): string {
   const tables = seating.tableIds.length === 1 ? `Table ${seating.tableIds[0]}` : `Tables ${seating.tableIds.join('+')}`;
   const spare = seating.waste === 0 ? 'no seat left empty' : `${seating.waste} seat${seating.waste === 1 ? '' : 's'} left empty`;
   const time = formatLocalTime(localPartsOf(request.zone, seating.start).minute);
