@@ -1,6 +1,7 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
+import { IdOrder } from './idOrder.js';
 import { anyChoiceHolds, CapacityOracle, isReachable, type CapacityType } from './capacityOracle.js';
-import { compareIds, compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
+import { compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
 
 export interface SearchTable {
   id: string;
@@ -71,6 +72,8 @@ interface TypeGroup extends CapacityType {
 /** One type's free tables at one start, best first, with running sums for the exact bound. */
 interface RankedTables {
   tables: SearchTable[];
+  /** Each table's place among all usable tables in id order (see `IdOrder`). */
+  idRanks: Int32Array;
   /** flushSums[c] = Σ flush of the first c tables; slackSums likewise. */
   flushSums: Float64Array;
   slackSums: Float64Array;
@@ -107,6 +110,7 @@ class SeatingSearch {
   private readonly rankedAt: (RankedTables[] | undefined)[];
   private oracleTables = 0;
   private readonly best: FoundSeating[] = [];
+  private readonly idOrder: IdOrder;
   private stepsAfterFirst = 0;
 
   constructor(usable: readonly SearchTable[], options: SearchOptions) {
@@ -115,6 +119,7 @@ class SeatingSearch {
     this.starts = options.starts;
     this.prefer = options.prefer;
     this.types = typesOf(usable);
+    this.idOrder = new IdOrder(usable.map((table) => table.id));
     // The count walk has no dead ends: a seating costs at most a few steps per type, so the budget grows with the places asked for.
     this.budget = options.nodeBudget ?? Math.max(DEFAULT_NODE_BUDGET, 3 * options.limit * this.types.length);
     this.unit = this.types.reduce((g, type) => gcd(g, type.maxSize), 0);
@@ -273,12 +278,13 @@ class SeatingSearch {
     }
     const picked: SearchTable[] = [];
     const rank: SeatingRank = { tableCount: k, waste: maxSize - this.partySize, flush: 0, start: this.starts[startIndex]!, slack: 0 };
-    const idsOfBestCompletion = (t: number, from: number, left: number): string[] => {
-      const ids = picked.map((table) => table.id);
-      for (let q = from; q < from + left; q++) ids.push(ranked[used[t]!]!.tables[q]!.id);
-      for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.push(ranked[used[u]!]!.tables[q]!.id);
-      // The default sort orders by UTF-16 code units, as compareIds does.
-      return ids.sort();
+    const pickedRanks: number[] = [];
+    const beatsWorstOnIds = (t: number, from: number, left: number): boolean => {
+      const ids = this.idOrder.begin(this.best[this.limit - 1]!.tableIds);
+      for (const rank of pickedRanks) ids.add(rank);
+      for (let q = from; q < from + left; q++) ids.add(ranked[used[t]!]!.idRanks[q]!);
+      for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.add(ranked[used[u]!]!.idRanks[q]!);
+      return ids.beatsWorst();
     };
 
     const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
@@ -290,29 +296,31 @@ class SeatingSearch {
         walk(t + 1, 0, counts[used[t + 1]!]!, flush, slack);
         return;
       }
-      const { tables, flushSums, slackSums } = ranked[used[t]!]!;
+      const { tables, idRanks, flushSums, slackSums } = ranked[used[t]!]!;
       for (let q = from; q <= tables.length - left; q++) {
         this.step();
         // Picking q, then the next left − 1 of this type and the best of the later types: the best this branch can do.
         rank.flush = flush + flushSums[q + left]! - flushSums[q]! + laterFlush[t + 1]!;
         rank.slack = slack + slackSums[q + left]! - slackSums[q]! + laterSlack[t + 1]!;
         // Later q only swap in tables that rank lower: once a branch cannot enter, none after it can.
-        if (!this.couldEnter(rank, () => idsOfBestCompletion(t, q, left))) break;
+        if (!this.couldEnter(rank, () => beatsWorstOnIds(t, q, left))) break;
         const table = tables[q]!;
         picked.push(table);
+        pickedRanks.push(idRanks[q]!);
         walk(t, q + 1, left - 1, flush + table.flush[startIndex]!, slack + table.slack[startIndex]!);
         picked.pop();
+        pickedRanks.pop();
         if (this.exhausted()) return;
       }
     };
     walk(0, 0, counts[used[0]!]!, 0, 0);
   }
 
-  private couldEnter(rank: SeatingRank, bestIds: () => string[]): boolean {
+  private couldEnter(rank: SeatingRank, beatsWorstOnIds: () => boolean): boolean {
     if (this.best.length < this.limit) return true;
     const worst = this.best[this.limit - 1]!;
     const byRank = compareRanks(rank, { ...worst, tableCount: worst.tableIds.length }, this.prefer);
-    return byRank < 0 || (byRank === 0 && compareIds(bestIds(), worst.tableIds) < 0);
+    return byRank < 0 || (byRank === 0 && beatsWorstOnIds());
   }
 
   private offer(seating: SeatingRank & { tableIds: string[] }, startIndex: number, minSize: number, maxSize: number): void {
@@ -343,13 +351,14 @@ class SeatingSearch {
         .sort(
           (a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1),
         );
+      const idRanks = Int32Array.from(tables, (table) => this.idOrder.rankOf(table.id));
       const flushSums = new Float64Array(tables.length + 1);
       const slackSums = new Float64Array(tables.length + 1);
       tables.forEach((table, q) => {
         flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
         slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
       });
-      return { tables, flushSums, slackSums };
+      return { tables, idRanks, flushSums, slackSums };
     });
     this.rankedAt[startIndex] = ranked;
     return ranked;
