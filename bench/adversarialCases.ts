@@ -1,3 +1,4 @@
+import { MAX_PARTY_SIZE } from '../src/application/contracts/fields.js';
 import type { StartPreference } from '../src/domain/seating/candidateOrder.js';
 import type { DiscoverRequest } from '../src/domain/seating/discoverSeatings.js';
 import type { TableCapacity } from '../src/domain/seating/table.js';
@@ -121,16 +122,6 @@ function floor(o: FloorOptions): BuiltCase {
   };
 }
 
-/** The 20 largest even sizes 400…362 less 2: only 400…364 + 360 reach it, a single set among 200 tables. */
-const JUST_REACHABLE_PARTY = 7_618;
-const justReachableIds = (): string[] => {
-  const sizes = sizesOf('evenFixed', 200, mulberry32(20_251_022));
-  const wanted = new Set([...Array.from({ length: 19 }, (_, i) => 400 - 2 * i), 360]);
-  return tablesOf(sizes)
-    .filter((t) => wanted.has(t.maxSize))
-    .map((t) => t.id);
-};
-
 const issue =
   (tables: number, party: number, needle: boolean, extra: Partial<IssueOptions> = {}) =>
   () =>
@@ -166,9 +157,9 @@ export const craftedCases: CraftedCase[] = [
     build: () => floor({ mix: 'evenFixed', blocks: 0, party: 401, expect: { kind: 'none' } }),
   },
   {
-    name: 'even-4001',
-    label: 'sizes 2,4…400 fixed, party 4,001 (odd: none)',
-    build: () => floor({ mix: 'evenFixed', blocks: 0, party: 4_001, expect: { kind: 'none' } }),
+    name: 'even-999',
+    label: 'sizes 2,4…400 fixed, party 999 (odd: none)',
+    build: () => floor({ mix: 'evenFixed', blocks: 0, party: 999, expect: { kind: 'none' } }),
   },
   {
     name: 'even-401-busy',
@@ -181,28 +172,14 @@ export const craftedCases: CraftedCase[] = [
     build: () => floor({ mix: 'evenFixed', blocks: 0, party: 401, limit: 1, expect: { kind: 'none' } }),
   },
   {
-    name: 'even-just',
-    label: 'sizes 2,4…400 fixed, party 7,618 (one set of 20)',
-    build: () =>
-      floor({
-        mix: 'evenFixed',
-        blocks: 0,
-        party: JUST_REACHABLE_PARTY,
-        expect: { kind: 'tables', tableIds: justReachableIds(), leading: 10, count: 10 },
-      }),
+    name: 'even-1000',
+    label: 'sizes 2,4…400 fixed, party 1,000 (the most; 3 tables, none empty)',
+    build: () => floor({ mix: 'evenFixed', blocks: 0, party: MAX_PARTY_SIZE, expect: { kind: 'first', tables: 3, waste: 0 } }),
   },
   {
-    name: 'even-just-100',
-    label: 'sizes 2,4…400 fixed, party 7,618, limit 100',
-    build: () =>
-      floor({
-        mix: 'evenFixed',
-        blocks: 0,
-        party: JUST_REACHABLE_PARTY,
-        limit: 100,
-        // 21 starts of a 90-minute stay in 12:00–16:00 + 20:00–23:45; then sets that leave seats empty.
-        expect: { kind: 'tables', tableIds: justReachableIds(), leading: 21, count: 100 },
-      }),
+    name: 'even-1000-100',
+    label: 'sizes 2,4…400 fixed, party 1,000, limit 100, 5,000 blocks',
+    build: () => floor({ mix: 'evenFixed', blocks: 5_000, party: MAX_PARTY_SIZE, limit: 100 }),
   },
   {
     name: 'three-1000',
@@ -210,14 +187,9 @@ export const craftedCases: CraftedCase[] = [
     build: () => floor({ mix: 'threeFixed', blocks: 0, party: 1_000, expect: { kind: 'none' } }),
   },
   {
-    name: 'huge-9999',
-    label: 'sizes 602…1,000 fixed, party 9,999 (odd: none)',
-    build: () => floor({ mix: 'huge', blocks: 0, party: 9_999, expect: { kind: 'none' } }),
-  },
-  {
-    name: 'huge-10000',
-    label: 'sizes 602…1,000 fixed, party 10,000 (11 tables, none empty)',
-    build: () => floor({ mix: 'huge', blocks: 0, party: 10_000, expect: { kind: 'first', tables: 11, waste: 0 } }),
+    name: 'huge-999',
+    label: 'sizes 602…1,000 fixed, party 999 (odd: none)',
+    build: () => floor({ mix: 'huge', blocks: 0, party: 999, expect: { kind: 'none' } }),
   },
 
   // (c) Many distinct (min, max) types, parties that need many tables.
@@ -236,6 +208,16 @@ export const craftedCases: CraftedCase[] = [
     name: 'types-333-flush',
     label: 'mixed types (min 1–8, max +0–6), party 333, flush first',
     build: () => floor({ mix: 'types', blocks: 5_000, party: 333, prefer: 'flush' }),
+  },
+  {
+    name: 'types-1000',
+    label: 'mixed types, party 1,000 (the most: a buyout, about 100 tables)',
+    build: () => floor({ mix: 'types', blocks: 0, party: MAX_PARTY_SIZE }),
+  },
+  {
+    name: 'types-1000-100',
+    label: 'mixed types, party 1,000, flush first, limit 100',
+    build: () => floor({ mix: 'types', blocks: 0, party: MAX_PARTY_SIZE, prefer: 'flush', limit: 100 }),
   },
   { name: 'wide-97', label: 'ranges 1–3 up to 4–22, party 97', build: () => floor({ mix: 'wide', blocks: 5_000, party: 97 }) },
 

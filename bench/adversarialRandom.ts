@@ -1,3 +1,4 @@
+import { MAX_PARTY_SIZE } from '../src/application/contracts/fields.js';
 import type { SeatBlock } from '../src/domain/availability/seatBlock.js';
 import type { StartPreference } from '../src/domain/seating/candidateOrder.js';
 import type { BuiltCase } from './adversarialCases.js';
@@ -44,7 +45,6 @@ const LIMITS = [1, 10, 100] as const;
 
 const MAX_TABLES = 200;
 const MAX_BLOCKS = 5_000;
-const MAX_PARTY = 10_000;
 
 export function buildRandom(spec: RandomSpec): BuiltCase {
   const random = mulberry32(spec.seed);
@@ -113,7 +113,7 @@ function clamp(spec: RandomSpec): RandomSpec {
     tables,
     blocks: Math.min(MAX_BLOCKS, Math.max(0, spec.blocks)),
     hotShare: Math.min(1000, Math.max(1, spec.hotShare)),
-    party: Math.min(MAX_PARTY, Math.max(1, spec.party)),
+    party: Math.min(MAX_PARTY_SIZE, Math.max(1, spec.party)),
     // 15 minutes to 6 hours: a restaurant may allow any stay on the grid.
     duration: 15 * Math.min(24, Math.max(1, Math.round(spec.duration / 15))),
     limit: Math.min(100, Math.max(1, spec.limit)),

@@ -3,7 +3,12 @@ import { isBookableDate } from '../../domain/time/calendarDate.js';
 import { isOnGrid, parseLocalTime } from '../../domain/time/localTime.js';
 import { isValidTimeZone } from '../../domain/time/zone.js';
 
-const MAX_PARTY_SIZE = 10_000;
+/**
+ * The largest party the engine seats. Its search is pseudo-polynomial in the party
+ * (see combinationSearch.ts), and this is the size up to which its 50 ms bound is
+ * measured (`npm run bench:adversarial`): a whole 200-table floor, bought out.
+ */
+export const MAX_PARTY_SIZE = 1_000;
 
 export const entityIdSchema = z
   .string()

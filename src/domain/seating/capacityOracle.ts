@@ -46,6 +46,8 @@ export class CapacityOracle {
     readonly cap: number,
     /** Choices whose Σ minSize exceeds this are dropped (the party size). */
     minBudget: number,
+    /** A working grid to reuse: a search builds many oracles of the same shape. */
+    scratch: Scratch = new Scratch(),
   ) {
     this.width = cap + 1;
     this.rows = maxTables + 1;
@@ -67,7 +69,7 @@ export class CapacityOracle {
     this.cells = new Int32Array(length);
 
     // Second pass: one working grid, updated in place type by type (smallest first); each finished layer is packed away.
-    const work = new Int32Array(this.rows * this.width).fill(UNREACHABLE);
+    const work = scratch.grid(this.rows * this.width);
     work[0] = 0;
     highest.fill(-1);
     highest[0] = 0;
@@ -125,10 +127,17 @@ export class CapacityOracle {
   }
 
   private pack(j: number, work: Int32Array): void {
-    for (let r = 0; r < this.rows; r++) {
-      const at = (j * this.rows + r) * 3;
-      const [offset, low, high] = [this.shape[at]!, this.shape[at + 1]!, this.shape[at + 2]!];
-      if (high >= low) this.cells.set(work.subarray(r * this.width + low, r * this.width + high + 1), offset);
+    const { cells, shape, rows, width } = this;
+    for (let r = 0; r < rows; r++) {
+      const at = (j * rows + r) * 3;
+      const offset = shape[at]!;
+      const low = shape[at + 1]!;
+      const length = shape[at + 2]! - low + 1;
+      if (length <= 0) continue;
+      const from = r * width + low;
+      // Short rows by hand: a subarray view costs more than the few cells they hold.
+      if (length > 32) cells.set(work.subarray(from, from + length), offset);
+      else for (let i = 0; i < length; i++) cells[offset + i] = work[from + i]!;
     }
   }
 
@@ -168,6 +177,17 @@ export class CapacityOracle {
     }
     this.atLeastDone[j] = 1;
     return cells;
+  }
+}
+
+/** A reusable working grid for oracle builds, handed back cleared to "unreachable". */
+export class Scratch {
+  private buffer = new Int32Array(0);
+
+  grid(size: number): Int32Array {
+    if (this.buffer.length < size) this.buffer = new Int32Array(size);
+    const grid = this.buffer.subarray(0, size).fill(UNREACHABLE);
+    return grid;
   }
 }
 

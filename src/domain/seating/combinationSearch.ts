@@ -1,6 +1,6 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
 import { IdOrder } from './idOrder.js';
-import { anyChoiceHolds, CapacityOracle, isReachable, type CapacityType } from './capacityOracle.js';
+import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType } from './capacityOracle.js';
 import { compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
 
 export interface SearchTable {
@@ -111,6 +111,7 @@ class SeatingSearch {
   private oracleTables = 0;
   private readonly best: FoundSeating[] = [];
   private readonly idOrder: IdOrder;
+  private readonly scratch = new Scratch();
   private stepsAfterFirst = 0;
 
   constructor(usable: readonly SearchTable[], options: SearchOptions) {
@@ -191,16 +192,17 @@ class SeatingSearch {
   }
 
   /**
-   * Oracles answer up to `oracleTables` tables. They are rebuilt for each new count
-   * rather than grown ahead: an oracle allowing exactly k tables keeps only the cells
-   * k tables can lift to the party, and that tightness is what makes big parties
-   * cheap; most searches end at their first count anyway.
+   * Oracles answer up to `oracleTables` tables. Until a first seating is found they
+   * allow exactly k: such an oracle keeps only the cells k tables can lift to the
+   * party, and that tightness is what makes big parties cheap. Once later places
+   * are being filled, they grow by half, so the rebuilds stay within three times the
+   * last one however many counts the limit walks.
    */
   private ensureOracles(k: number): void {
     if (k <= this.oracleTables) return;
-    this.oracleTables = k;
+    this.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * this.oracleTables));
     for (const group of this.groups) {
-      group.oracle = new CapacityOracle(this.scaled, group.counts, k, this.lowest, this.cap, this.partySize);
+      group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
     }
   }
 
