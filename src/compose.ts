@@ -6,7 +6,7 @@ import type { AccessStore } from './application/ports/accessStore.js';
 import type { EventLogMaintenance, EventStore } from './application/ports/eventStore.js';
 import type { SubscriptionStore } from './application/ports/eventSubscriptions.js';
 import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
-import type { ReadModel } from './application/ports/readModel.js';
+import type { ReadModel, StoreProbe } from './application/ports/readModel.js';
 import type { Clock, IdGenerator, LockManager } from './application/ports/runtime.js';
 import { createCaches } from './application/caches.js';
 import { createWokiBrain, type WokiBrain } from './application/wokiBrain.js';
@@ -21,7 +21,7 @@ import type { LockLogger } from './adapters/redis/redisLocks.js';
 export const VERSION = '0.1.0';
 
 /** Everything a storage adapter provides. */
-export type Store = EventStore & EventLogMaintenance & ReadModel & IdempotencyStore & SubscriptionStore & AccessStore;
+export type Store = EventStore & EventLogMaintenance & ReadModel & StoreProbe & IdempotencyStore & SubscriptionStore & AccessStore;
 
 export interface Composition {
   app: WokiBrain;

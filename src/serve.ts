@@ -29,7 +29,14 @@ export async function serve(config: Config): Promise<void> {
       logger.info({ file: secrets.file }, 'demo owner created; its credentials are in this file');
   }
 
-  const server = await buildHttpServer({ app, logger, version: VERSION, protection: config, checks: composition.checks });
+  const server = await buildHttpServer({
+    app,
+    logger,
+    version: VERSION,
+    protection: config,
+    store: composition.store,
+    checks: composition.checks,
+  });
   const sweeper = startSweeper(app, config.sweepMs, logger);
   const reactions = startReactions(composition.deps, composition.store, {
     owner: processOwner(),

@@ -42,9 +42,10 @@ describe('guest data and credentials never reach the logs (OWASP API3 / API8)', 
       },
     });
     const logger = pino({ level: 'trace' }, sink);
-    const { app } = composeInMemory({ credentials: ephemeralCredentials(ADMIN_SECRET) });
+    const { app, store } = composeInMemory({ credentials: ephemeralCredentials(ADMIN_SECRET) });
     server = await buildHttpServer({
       app,
+      store,
       logger,
       version: 'test',
       protection: { ...DEFAULT_PROTECTION, rateLimits: { anonymousMax: 1e6, authenticatedMax: 1e6, createMax: 1e6, loginMax: 1e6 } },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/adapters/postgres/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/adapters/postgres/migrations.js';
 import { openPostgresStore } from '../../src/adapters/postgres/openPostgresStore.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import { POSTGRES_URL, postgresAvailable } from '../support/services.js';
@@ -97,6 +97,41 @@ if (available) {
         2,
       );
       expect(next[0]).toMatchObject({ position: 6, version: 2, recordedAt: 2 });
+    });
+
+    it('upgrades a schema made before the bounded reads, its seats and holds read as before', async () => {
+      const schema = `wokibrain_test_${randomBytes(6).toString('hex')}`;
+      const pool = new pg.Pool({ connectionString: POSTGRES_URL, options: `-c search_path=${schema},public`, max: 2 });
+      try {
+        await migrate(
+          pool,
+          schema,
+          MIGRATIONS.filter((migration) => migration.version <= 8),
+        );
+        await pool.query(
+          `INSERT INTO booking_seats (booking_id, table_id, sector_id, during) VALUES ('B1', 'T1', 'S1', int8range(1000, 2000))`,
+        );
+        await pool.query(
+          `INSERT INTO bookings (id, restaurant_id, sector_id, date, status, start_ms, end_ms, version, data)
+           VALUES ('H1', 'R1', 'S1', '2025-10-22', 'PENDING', 0, 1, 1, '{"holdExpiresAt": 500}')`,
+        );
+        const upgraded = await openPostgresStore({ connectionString: POSTGRES_URL, schema });
+        try {
+          const indexes = await upgraded.pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [
+            schema,
+          ]);
+          expect(indexes.rows.map((row) => row.indexname)).toEqual(
+            expect.arrayContaining(['booking_seats_by_sector', 'blackouts_active_by_span', 'bookings_holds_due']),
+          );
+          expect((await upgraded.seatBlocks('S1', { start: 1500, end: 1600 })).map((block) => block.tableId)).toEqual(['T1']);
+          expect(await upgraded.expiredHolds(500, 10)).toEqual(['H1']);
+        } finally {
+          await upgraded.close();
+        }
+      } finally {
+        await pool.end();
+        await dropSchema(schema);
+      }
     });
 
     it('rejects a schema name it could not use safely', async () => {

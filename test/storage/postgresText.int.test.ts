@@ -46,6 +46,7 @@ if (available) {
         app: composition.app,
         logger: pino({ level: 'silent' }),
         version: 'test',
+        store: composition.store,
         protection: { ...DEFAULT_PROTECTION, rateLimits: UNLIMITED },
       });
       await server.listen({ port: 0, host: '127.0.0.1' });

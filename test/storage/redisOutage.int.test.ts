@@ -96,6 +96,7 @@ async function startWithRedis(redisUrl: string) {
     logger: pino({ level: 'silent' }),
     version: 'test',
     protection: { ...DEFAULT_PROTECTION, rateLimits: UNLIMITED },
+    store: composition.store,
     checks: composition.checks,
   });
   await server.listen({ port: 0, host: '127.0.0.1' });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import BetterSqlite3 from 'better-sqlite3';
+import { LONG_SEAT_MS } from '../../src/application/ports/readModel.js';
+import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
 import { describeAccessConformance } from './accessConformance.js';
 import { describeStoreConformance } from './storeConformance.js';
 
@@ -53,6 +55,7 @@ describe('SqliteStore specifics', () => {
         { version: 4 },
         { version: 5 },
         { version: 6 },
+        { version: 7 },
       ]);
       db.close();
       await again.close();
@@ -60,4 +63,51 @@ describe('SqliteStore specifics', () => {
       await rm(join(opened.file, '..'), { recursive: true, force: true });
     }
   });
+
+  it('upgrades a database made before the bounded reads, its seats and holds read and guarded as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wokibrain-sqlite-'));
+    const file = join(dir, 'wokibrain.sqlite');
+    try {
+      const old = new BetterSqlite3(file);
+      old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 6)) {
+        old.exec(migration.sql);
+        old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+      }
+      const seat = old.prepare('INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)');
+      seat.run('B1', 'T1', 'S1', 1_000_000, 1_000_000 + 3_600_000);
+      seat.run('blackout:X1', 'T2', 'S1', 0, 10 * LONG_SEAT_MS);
+      old
+        .prepare(
+          `INSERT INTO bookings (id, restaurant_id, sector_id, date, status, start_ms, end_ms, version, data)
+           VALUES ('H1', 'R1', 'S1', '2025-10-22', 'PENDING', 0, 1, 1, json_object('holdExpiresAt', 500))`,
+        )
+        .run();
+      old.close();
+
+      const store = SqliteStore.open(file);
+      try {
+        const blocks = await store.seatBlocks('S1', { start: 5 * LONG_SEAT_MS, end: 5 * LONG_SEAT_MS + 1 });
+        expect(blocks.map((block) => block.tableId)).toEqual(['T2']);
+        expect((await store.seatBlocks('S1', { start: 1_000_000, end: 1_000_001 })).map((block) => block.tableId).sort()).toEqual([
+          'T1',
+          'T2',
+        ]);
+        expect(await store.expiredHolds(500, 10)).toEqual(['H1']);
+      } finally {
+        await store.close();
+      }
+      const db = new BetterSqlite3(file);
+      expect(() => seatIn(db, 'T2', 6 * LONG_SEAT_MS)).toThrow(/seat_conflict/);
+      expect(() => seatIn(db, 'T1', 1_000_000 + 1_800_000)).toThrow(/seat_conflict/);
+      seatIn(db, 'T1', 1_000_000 + 3_600_000);
+      db.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+function seatIn(db: BetterSqlite3.Database, tableId: string, start: number): void {
+  db.prepare('INSERT INTO booking_seats VALUES (?, ?, ?, ?, ?)').run(`B-${start}`, tableId, 'S1', start, start + 3_600_000);
+}

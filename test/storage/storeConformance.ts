@@ -18,7 +18,7 @@ import {
   type StoredEvent,
 } from '../../src/application/ports/eventStore.js';
 import type { ClaimRequest, IdempotencyStore } from '../../src/application/ports/idempotencyStore.js';
-import type { ReadModel } from '../../src/application/ports/readModel.js';
+import { LONG_SEAT_MS, type ReadModel } from '../../src/application/ports/readModel.js';
 import type { SubscriptionStore } from '../../src/application/ports/eventSubscriptions.js';
 import { describeSubscriptionConformance } from './subscriptionConformance.js';
 
@@ -554,6 +554,86 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         });
         expect(await store.blackoutsOfSector(world.sectorId, { start: at(0), end: at(200) })).toEqual([]);
         await confirm(bookingIn(world, [t1], at(30), at(60)));
+      });
+
+      it('bounds range reads by the longest stay without losing a longest stay or a blackout of any length', async () => {
+        const world = await newWorld(3);
+        const [t1, t2, t3] = world.tableIds as [string, string, string];
+        // The longest stay a restaurant may allow, ending 15 minutes into the span asked for.
+        const longest = bookingIn(world, [t1], at(15) - LONG_SEAT_MS, at(15));
+        await confirm(longest);
+        // A week-long blackout that began long before the span: read through the long rows' own index.
+        const week: Blackout = {
+          id: uid('X'),
+          restaurantId: world.restaurantId,
+          sectorId: world.sectorId,
+          tableIds: [t2],
+          wholeSector: false,
+          start: at(0) - 5 * LONG_SEAT_MS,
+          end: at(0) + 2 * LONG_SEAT_MS,
+          status: 'ACTIVE',
+          createdAt: RECORDED_AT,
+          updatedAt: RECORDED_AT,
+        };
+        await append([
+          { stream: streams.blackout(week.id), expectedVersion: 'none', event: { type: 'BlackoutPlaced', data: { blackout: week } } },
+        ]);
+        // History that cannot overlap the span: ended before it, on every table.
+        for (let day = 2; day <= 6; day++) await confirm(bookingIn(world, [t3], at(0) - day * LONG_SEAT_MS, at(90) - day * LONG_SEAT_MS));
+
+        const span = { start: at(0), end: at(60) };
+        expect(sortBlocks(await store.seatBlocks(world.sectorId, span))).toEqual(
+          sortBlocks([
+            { tableId: t1, start: longest.start, end: longest.end, source: { kind: 'booking', id: longest.id } },
+            { tableId: t2, start: week.start, end: week.end, source: { kind: 'blackout', id: week.id } },
+          ]),
+        );
+        expect((await store.blackoutsOfSector(world.sectorId, span)).map((b) => b.id)).toEqual([week.id]);
+        expect(blockIds(await store.seatBlocks(world.sectorId, { start: at(15), end: at(60) }))).toEqual([week.id]);
+        // The store's own overlap check sees them too.
+        await expect(confirm(bookingIn(world, [t1], at(0), at(30)))).rejects.toMatchObject({
+          tableId: t1,
+          conflictingBookingId: longest.id,
+        });
+        await expect(confirm(bookingIn(world, [t2], at(0), at(30)))).rejects.toMatchObject({
+          tableId: t2,
+          conflictingBookingId: `blackout:${week.id}`,
+        });
+        await confirm(bookingIn(world, [t1], at(15), at(60)));
+        await confirm(bookingIn(world, [t3], at(0), at(30)));
+      });
+
+      it('lists only the holds that are due, among many bookings and holds that are not', async () => {
+        const world = await newWorld(2);
+        const [t1, t2] = world.tableIds as [string, string];
+        const NOW = RECORDED_AT + 3_600_000;
+        const pending: PendingEvent[] = [];
+        const held = (booking: Booking): PendingEvent => ({
+          stream: streams.booking(booking.id),
+          expectedVersion: 'none',
+          event: { type: 'BookingHeld', data: { booking } },
+        });
+        // 600 confirmed bookings and 300 holds that expire after NOW, on days before and after.
+        for (let index = 0; index < 300; index++) {
+          const start = at(0) + (index - 150) * LONG_SEAT_MS;
+          pending.push(confirmation(bookingIn(world, [t1], start, start + 60 * MINUTE)));
+          pending.push(confirmation(bookingIn(world, [t1], start + 120 * MINUTE, start + 180 * MINUTE)));
+          pending.push(held(bookingIn(world, [t2], start, start + 90 * MINUTE, { status: 'PENDING', holdExpiresAt: NOW + 1 + index })));
+        }
+        const due = [3, 1, 2].map((order) =>
+          bookingIn(world, [t2], at(0) + order * 120 * MINUTE + 30 * MINUTE, at(0) + order * 120 * MINUTE + 60 * MINUTE, {
+            status: 'PENDING',
+            holdExpiresAt: NOW - order * 1000,
+          }),
+        );
+        pending.push(...due.map(held));
+        for (let index = 0; index < pending.length; index += 100) await append(pending.slice(index, index + 100));
+
+        const mine = (ids: string[]) => ids.filter((id) => id.includes(`-${run}-`));
+        // Oldest expiry first; the limit cuts the list, never skips a due hold for one not due.
+        expect(mine(await store.expiredHolds(NOW, 1000))).toEqual([due[0]!.id, due[2]!.id, due[1]!.id]);
+        expect(await store.expiredHolds(NOW, 1)).toHaveLength(1);
+        expect(mine(await store.expiredHolds(NOW + 1, 1000))).toHaveLength(4);
       });
 
       it('keeps waitlist entries in arrival order per sector until promoted or left', async () => {

@@ -64,6 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     app,
     logger: pino({ level: 'silent' }),
     version: 'test',
+    store,
     protection: { ...DEFAULT_PROTECTION, rateLimits: UNLIMITED, ...protection },
   });
   await server.listen({ port: 0, host: '127.0.0.1' });

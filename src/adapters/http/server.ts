@@ -17,6 +17,7 @@ import { accessRoutes } from './routes/accessRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { blackoutRoutes } from './routes/blackoutRoutes.js';
 import { bookingRoutes } from './routes/bookingRoutes.js';
+import type { StoreProbe } from '../../application/ports/readModel.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { staffRoutes } from './routes/staffRoutes.js';
 
@@ -26,6 +27,8 @@ export interface HttpOptions {
   version: string;
   /** Rate limits, proxy trust and CORS (SPEC §5 "Abuse"); `serve` passes the configuration. */
   protection?: Protection;
+  /** What readiness pings (`SELECT 1`): never a query that grows with the data. */
+  store: StoreProbe;
   /** Dependencies whose loss readiness reports as `degraded` (Redis locks). */
   checks?: DependencyCheck[] | undefined;
 }
@@ -37,6 +40,7 @@ export async function buildHttpServer({
   logger,
   version,
   protection = DEFAULT_PROTECTION,
+  store,
   checks = [],
 }: HttpOptions): Promise<FastifyInstance> {
   const server = Fastify({
@@ -93,7 +97,7 @@ export async function buildHttpServer({
     ['/api/v1', false],
     ['', true],
   ] as const) {
-    await server.register(healthRoutes, { prefix, app, metrics, hidden, checks });
+    await server.register(healthRoutes, { prefix, app, store, metrics, hidden, checks });
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden });
     await server.register(staffRoutes, { prefix, app, hidden });

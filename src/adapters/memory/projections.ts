@@ -30,6 +30,9 @@ export class MemoryProjections {
   readonly claims = new Map<string, SeatClaim>();
   private readonly claimsByTable = new Map<string, Set<string>>();
   readonly claimsBySector = new Map<string, Set<string>>();
+  /** PENDING bookings and WAITING entries: what the sweeper looks at, without walking every row. */
+  readonly pendingHolds = new Set<string>();
+  readonly waitingEntries = new Set<string>();
   /** Never reset, not even by a rebuild, so that no cached answer outlives a change. */
   readonly revisions = new Map<string, number>();
 
@@ -46,6 +49,8 @@ export class MemoryProjections {
   clear(): void {
     for (const rows of Object.values(this.rows)) rows.clear();
     for (const index of [this.tablesBySector, this.bookingsBySector, this.claims, this.claimsByTable, this.claimsBySector]) index.clear();
+    this.pendingHolds.clear();
+    this.waitingEntries.clear();
   }
 
   private load(subject: Subject): Booking | Blackout | WaitlistEntry | null {
@@ -71,7 +76,11 @@ export class MemoryProjections {
     for (const row of rows) {
       (this.rows[row.kind] as Map<string, Versioned<ProjectedRow['value']>>).set(row.value.id, { value: row.value, version: row.version });
       if (row.kind === 'table') addTo(this.tablesBySector, row.value.sectorId, row.value.id);
-      if (row.kind === 'booking') addTo(this.bookingsBySector, row.value.sectorId, row.value.id);
+      if (row.kind === 'booking') {
+        addTo(this.bookingsBySector, row.value.sectorId, row.value.id);
+        keepIf(this.pendingHolds, row.value.id, row.value.status === 'PENDING');
+      }
+      if (row.kind === 'waitlistEntry') keepIf(this.waitingEntries, row.value.id, row.value.status === 'WAITING');
     }
     for (const { holder, claim } of changes) this.holdSeats(holder, claim);
     for (const sectorId of sectors) this.revisions.set(sectorId, (this.revisions.get(sectorId) ?? 0) + 1);
@@ -89,6 +98,11 @@ export class MemoryProjections {
     for (const tableId of claim.tableIds) addTo(this.claimsByTable, tableId, holder);
     addTo(this.claimsBySector, claim.sectorId, holder);
   }
+}
+
+function keepIf(set: Set<string>, id: string, keep: boolean): void {
+  if (keep) set.add(id);
+  else set.delete(id);
 }
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {

@@ -97,13 +97,15 @@ export class MemoryReadModel implements ReadModel {
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {
-    return [...this.rows.booking.values()]
-      .map((row) => row.value)
+    return [...this.projections.pendingHolds]
+      .map((id) => this.rows.booking.get(id)!.value)
       .filter((booking) => booking.status === 'PENDING' && booking.holdExpiresAt !== undefined && booking.holdExpiresAt <= now)
       .sort((a, b) => a.holdExpiresAt! - b.holdExpiresAt! || (a.id < b.id ? -1 : 1))
       .slice(0, limit)
       .map((booking) => booking.id);
   }
+
+  async ping(): Promise<void> {}
 
   async counts() {
     return {
@@ -115,7 +117,7 @@ export class MemoryReadModel implements ReadModel {
   }
 
   private waiting(): WaitlistEntry[] {
-    return [...this.rows.waitlistEntry.values()].map((row) => row.value).filter((entry) => entry.status === 'WAITING');
+    return [...this.projections.waitingEntries].map((id) => this.rows.waitlistEntry.get(id)!.value);
   }
 }
 

@@ -8,6 +8,24 @@ import type { Interval } from '../../domain/time/interval.js';
 import type { SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import { toNumber, type Queryable } from './db.js';
 
+/**
+ * The reads every discover, create and sweep makes, each bounded by its owner and
+ * its time through an index (migration 9). Exported for the plan test.
+ */
+export const POSTGRES_HOT_QUERIES = {
+  // Seat rows exist only for seat-taking bookings, so no status filter is needed.
+  seatBlocks: `SELECT booking_id, table_id, lower(during) AS start_ms, upper(during) AS end_ms FROM booking_seats
+     WHERE sector_id = $1 AND during && int8range($2, $3)`,
+  blackoutsOfSector: `SELECT data FROM blackouts WHERE sector_id = $1 AND status = 'ACTIVE' AND int8range(start_ms, end_ms) && int8range($2, $3)
+     ORDER BY start_ms, id COLLATE "C"`,
+  bookingsOfDay: `SELECT data FROM bookings WHERE sector_id = $1 AND date = $2 AND restaurant_id = $3
+     ORDER BY start_ms, id COLLATE "C"`,
+  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = $1 ORDER BY created_at, id COLLATE "C"`,
+  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
+  expiredHolds: `SELECT id FROM bookings WHERE status = 'PENDING' AND (data->>'holdExpiresAt')::bigint <= $1
+     ORDER BY (data->>'holdExpiresAt')::bigint, id COLLATE "C" LIMIT $2`,
+} as const;
+
 /** Reads of the projection tables; every entity is kept whole in `data`. */
 export async function findRestaurant(db: Queryable, id: string): Promise<Restaurant | null> {
   const result = await db.query<{ data: Restaurant }>('SELECT data FROM restaurants WHERE id = $1', [id]);
@@ -47,20 +65,14 @@ export async function findBooking(db: Queryable, id: string): Promise<Versioned<
 
 /** Every booking of the service date, cancelled ones too, by start then id. */
 export async function bookingsOfDay(db: Queryable, restaurantId: string, sectorId: string, date: string): Promise<Booking[]> {
-  const result = await db.query<{ data: Booking }>(
-    `SELECT data FROM bookings WHERE sector_id = $1 AND date = $2 AND restaurant_id = $3
-     ORDER BY start_ms, id COLLATE "C"`,
-    [sectorId, date, restaurantId],
-  );
+  const result = await db.query<{ data: Booking }>(POSTGRES_HOT_QUERIES.bookingsOfDay, [sectorId, date, restaurantId]);
   return result.rows.map((row) => row.data);
 }
 
 /** One block per table per seat-taking booking of the sector overlapping the half-open span. */
 export async function seatBlocks(db: Queryable, sectorId: string, span: Interval): Promise<SeatBlock[]> {
-  // Seat rows exist only for seat-taking bookings, so no status filter is needed.
   const result = await db.query<{ booking_id: string; table_id: string; start_ms: string; end_ms: string }>(
-    `SELECT booking_id, table_id, lower(during) AS start_ms, upper(during) AS end_ms FROM booking_seats
-     WHERE sector_id = $1 AND during && int8range($2, $3)`,
+    POSTGRES_HOT_QUERIES.seatBlocks,
     [sectorId, span.start, span.end],
   );
   return result.rows.map((row) => ({
@@ -78,11 +90,7 @@ export async function blackout(db: Queryable, id: string): Promise<Versioned<Bla
 }
 
 export async function blackoutsOfSector(db: Queryable, sectorId: string, span: Interval): Promise<Blackout[]> {
-  const result = await db.query<{ data: Blackout }>(
-    `SELECT data FROM blackouts WHERE sector_id = $1 AND status = 'ACTIVE' AND start_ms < $3 AND end_ms > $2
-     ORDER BY start_ms, id COLLATE "C"`,
-    [sectorId, span.start, span.end],
-  );
+  const result = await db.query<{ data: Blackout }>(POSTGRES_HOT_QUERIES.blackoutsOfSector, [sectorId, span.start, span.end]);
   return result.rows.map((row) => row.data);
 }
 
@@ -93,32 +101,28 @@ export async function waitlistEntry(db: Queryable, id: string): Promise<Versione
 }
 
 export async function waitingEntries(db: Queryable, sectorId: string): Promise<WaitlistEntry[]> {
-  const result = await db.query<{ data: WaitlistEntry }>(
-    `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = $1 ORDER BY created_at, id COLLATE "C"`,
-    [sectorId],
-  );
+  const result = await db.query<{ data: WaitlistEntry }>(POSTGRES_HOT_QUERIES.waitingEntries, [sectorId]);
   return result.rows.map((row) => row.data);
 }
 
 export async function sectorsWithWaiting(db: Queryable): Promise<string[]> {
-  const result = await db.query<{ sector_id: string }>(
-    `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
-  );
+  const result = await db.query<{ sector_id: string }>(POSTGRES_HOT_QUERIES.sectorsWithWaiting);
   return result.rows.map((row) => row.sector_id);
 }
 
 export async function expiredHolds(db: Queryable, now: number, limit: number): Promise<string[]> {
-  const result = await db.query<{ id: string }>(
-    `SELECT id FROM bookings WHERE status = 'PENDING' AND (data->>'holdExpiresAt')::bigint <= $1
-     ORDER BY (data->>'holdExpiresAt')::bigint, id COLLATE "C" LIMIT $2`,
-    [now, limit],
-  );
+  const result = await db.query<{ id: string }>(POSTGRES_HOT_QUERIES.expiredHolds, [now, limit]);
   return result.rows.map((row) => row.id);
 }
 
 export async function sectorRevision(db: Queryable, sectorId: string): Promise<number> {
   const result = await db.query<{ revision: number }>('SELECT revision FROM sector_revisions WHERE sector_id = $1', [sectorId]);
   return result.rows[0]?.revision ?? 0;
+}
+
+/** Readiness: one round trip that reads no table. */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
 }
 
 export async function counts(db: Queryable): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {

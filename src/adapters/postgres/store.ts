@@ -112,6 +112,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.sectorRevision(this.pool, sectorId);
   }
 
+  ping(): Promise<void> {
+    return reads.ping(this.pool);
+  }
+
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
     return reads.counts(this.pool);
   }

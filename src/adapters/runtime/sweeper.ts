@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { WokiBrain } from '../../application/wokiBrain.js';
 
@@ -5,19 +6,26 @@ import type { WokiBrain } from '../../application/wokiBrain.js';
  * Every `everyMs`, whether or not anyone calls the API: expires lapsed holds, then
  * promotes waitlist entries that now fit. Every process may run one: the store
  * lets only one expiry per hold, and one promotion per entry, through.
+ *
+ * What it reads is bounded by what is due, never by the store's size: the lapsed
+ * holds come from an index on (status PENDING, expiry), at most 100 a pass, and the
+ * waiting entries from an index on (status WAITING, sector); each expiry is one
+ * append, which gives the event loop back. It also yields between its two phases,
+ * so that a probe or a request waiting behind it is answered in between.
  */
 export function startSweeper(app: WokiBrain, everyMs: number, logger?: Logger): { stop(): void } {
   let running = false;
+  const sweep = async () => {
+    const expired = await app.expireHolds();
+    if (expired > 0) logger?.info({ expired }, 'holds expired');
+    await nextTurn();
+    const promoted = await app.promoteWaitlists();
+    if (promoted > 0) logger?.info({ promoted }, 'waitlist entries booked');
+  };
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    app
-      .expireHolds()
-      .then(async (expired) => {
-        if (expired > 0) logger?.info({ expired }, 'holds expired');
-        const promoted = await app.promoteWaitlists();
-        if (promoted > 0) logger?.info({ promoted }, 'waitlist entries booked');
-      })
+    sweep()
       .catch((error: unknown) => logger?.error({ err: error }, 'hold sweep failed'))
       .finally(() => (running = false));
   }, everyMs);

@@ -1,7 +1,27 @@
 import type { Database } from 'better-sqlite3';
+import { LONG_SEAT_MS } from '../../application/ports/readModel.js';
+
+/**
+ * A seat or blackout row longer than the longest stay: the partial indexes below hold
+ * only these, so that every other range read can bound `start_ms` from below. The
+ * queries repeat this expression word for word, which is how SQLite knows the index applies.
+ */
+export const LONG_ROW = `end_ms - start_ms > ${LONG_SEAT_MS}`;
+
+/**
+ * When the overlap trigger of migration 7 refuses a seat row (NEW): bounded on both
+ * ends, like the reads. Exported for the plan test; migration 7 is released, so never change it.
+ */
+export const SEAT_OVERLAP_CHECK = `EXISTS (
+        SELECT 1 FROM booking_seats
+        WHERE table_id = NEW.table_id AND start_ms > NEW.start_ms - ${LONG_SEAT_MS} AND start_ms < NEW.end_ms AND end_ms > NEW.start_ms
+      ) OR EXISTS (
+        SELECT 1 FROM booking_seats
+        WHERE table_id = NEW.table_id AND ${LONG_ROW} AND end_ms > NEW.start_ms AND start_ms < NEW.end_ms
+      )`;
 
 /** Versioned schema steps, applied in order once each; never edit a released step, add one. */
-const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
     version: 1,
     name: 'event log, projections, idempotency',
@@ -163,6 +183,24 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
         at INTEGER NOT NULL
       );
       CREATE INDEX login_failures_by_email ON login_failures (email, at);
+    `,
+  },
+  {
+    version: 7,
+    name: 'bounded range reads: long seat rows apart, due holds by expiry',
+    // Every read of a sector's or a table's seats overlapping [a, b) becomes two index ranges:
+    // short rows with a - LONG_SEAT_MS < start_ms < b, and long rows with end_ms > a.
+    sql: `
+      CREATE INDEX booking_seats_long_by_sector ON booking_seats (sector_id, end_ms) WHERE ${LONG_ROW};
+      CREATE INDEX booking_seats_long_by_table ON booking_seats (table_id, end_ms) WHERE ${LONG_ROW};
+      CREATE INDEX blackouts_long_by_sector ON blackouts (sector_id, end_ms) WHERE ${LONG_ROW};
+      DROP TRIGGER booking_seats_refuse_overlap;
+      CREATE TRIGGER booking_seats_refuse_overlap BEFORE INSERT ON booking_seats
+      WHEN ${SEAT_OVERLAP_CHECK}
+      BEGIN
+        SELECT RAISE(ABORT, 'seat_conflict');
+      END;
+      CREATE INDEX bookings_holds_due ON bookings (json_extract(data, '$.holdExpiresAt'), id) WHERE status = 'PENDING';
     `,
   },
 ];

@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import { foldEvents, ProjectionBatch, type ProjectedRow, type Subject } from '../../application/projections/projectionBatch.js';
 import { nameSeatConflict, type HeldSeat, type SeatChange } from '../../application/projections/seatClaims.js';
+import { LONG_SEAT_MS } from '../../application/ports/readModel.js';
+import { LONG_ROW } from './migrations.js';
 
 export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats', 'blackouts', 'waitlist'] as const;
 
@@ -46,9 +48,13 @@ export class SqliteProjections {
     };
     this.putSeat = db.prepare('INSERT INTO booking_seats (booking_id, table_id, sector_id, start_ms, end_ms) VALUES (?, ?, ?, ?, ?)');
     this.dropSeats = db.prepare('DELETE FROM booking_seats WHERE booking_id = ?');
+    // Bounded like the trigger (see LONG_ROW): short rows by start, long ones by end.
     this.seatsOverlapping = db.prepare(
       `SELECT booking_id AS holder, table_id AS tableId, start_ms AS start, end_ms AS end FROM booking_seats
-       WHERE table_id IN (SELECT value FROM json_each(?)) AND start_ms < ? AND end_ms > ?`,
+       WHERE table_id IN (SELECT value FROM json_each(@tables)) AND start_ms > @floor AND start_ms < @end AND end_ms > @start
+       UNION ALL
+       SELECT booking_id AS holder, table_id AS tableId, start_ms AS start, end_ms AS end FROM booking_seats
+       WHERE table_id IN (SELECT value FROM json_each(@tables)) AND ${LONG_ROW} AND end_ms > @start AND start_ms <= @floor`,
     );
     this.bumpRevision = db.prepare(
       `INSERT INTO sector_revisions (sector_id, revision) VALUES (?, 1)
@@ -85,7 +91,12 @@ export class SqliteProjections {
         for (const tableId of claim.tableIds) this.putSeat.run(claim.holder, tableId, claim.sectorId, claim.start, claim.end);
       } catch (error) {
         if (!(error instanceof Error && error.message.includes('seat_conflict'))) throw error;
-        const held = this.seatsOverlapping.all(JSON.stringify(claim.tableIds), claim.end, claim.start) as HeldSeat[];
+        const held = this.seatsOverlapping.all({
+          tables: JSON.stringify(claim.tableIds),
+          start: claim.start,
+          end: claim.end,
+          floor: claim.start - LONG_SEAT_MS,
+        }) as HeldSeat[];
         throw nameSeatConflict(claim, changes, held);
       }
     }

@@ -6,13 +6,44 @@ import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
+import { LONG_SEAT_MS, type ReadModel, type SectorWithRevision, type Versioned } from '../../application/ports/readModel.js';
+import { LONG_ROW } from './migrations.js';
 
 type DataRow = { data: string };
 type SeatRow = { booking_id: string; table_id: string; start_ms: number; end_ms: number };
 
 const parse = <T>(row: unknown): T | null => (row ? (JSON.parse((row as DataRow).data) as T) : null);
 const parseAll = <T>(rows: unknown[]): T[] => rows.map((row) => JSON.parse((row as DataRow).data) as T);
+
+/**
+ * The reads every discover, create and sweep makes, bounded so that they touch only
+ * rows that can overlap the span (or are due), whatever the history. Named parameters:
+ * `floor` is `start - LONG_SEAT_MS` (see `LONG_ROW`). Exported for the plan test.
+ */
+export const SQLITE_HOT_QUERIES = {
+  // Seat rows exist only for seat-taking bookings and active blackouts, so this reads exactly the blocking ones.
+  seatBlocks: `
+    SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats
+    WHERE sector_id = @sectorId AND start_ms > @floor AND start_ms < @end AND end_ms > @start
+    UNION ALL
+    SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats
+    WHERE sector_id = @sectorId AND ${LONG_ROW} AND end_ms > @start AND start_ms <= @floor`,
+  blackoutsOfSector: `
+    SELECT data FROM (
+      SELECT id, start_ms, data FROM blackouts
+      WHERE sector_id = @sectorId AND start_ms > @floor AND start_ms < @end AND end_ms > @start AND status = 'ACTIVE'
+      UNION ALL
+      SELECT id, start_ms, data FROM blackouts
+      WHERE sector_id = @sectorId AND ${LONG_ROW} AND end_ms > @start AND start_ms <= @floor AND status = 'ACTIVE'
+    ) ORDER BY start_ms, id`,
+  bookingsOfDay:
+    'SELECT data FROM bookings WHERE sector_id = @sectorId AND date = @date AND restaurant_id = @restaurantId ORDER BY start_ms, id',
+  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = @sectorId ORDER BY created_at, id`,
+  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
+  expiredHolds: `
+    SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= @now
+    ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT @limit`,
+} as const;
 
 export class SqliteReadModel implements ReadModel {
   private readonly statements: Record<string, Statement>;
@@ -28,23 +59,15 @@ export class SqliteReadModel implements ReadModel {
       table: db.prepare('SELECT data FROM tables WHERE id = ?'),
       tablesOfSector: db.prepare('SELECT data FROM tables WHERE sector_id = ? ORDER BY id'),
       booking: db.prepare('SELECT data, version FROM bookings WHERE id = ?'),
-      bookingsOfDay: db.prepare('SELECT data FROM bookings WHERE sector_id = ? AND date = ? AND restaurant_id = ? ORDER BY start_ms, id'),
-      // Seat rows exist only for seat-taking bookings, so this reads exactly the blocking ones.
-      seatBlocks: db.prepare(
-        'SELECT booking_id, table_id, start_ms, end_ms FROM booking_seats WHERE sector_id = ? AND start_ms < ? AND end_ms > ?',
-      ),
+      bookingsOfDay: db.prepare(SQLITE_HOT_QUERIES.bookingsOfDay),
+      seatBlocks: db.prepare(SQLITE_HOT_QUERIES.seatBlocks),
       blackout: db.prepare('SELECT data, version FROM blackouts WHERE id = ?'),
-      blackoutsOfSector: db.prepare(
-        `SELECT data FROM blackouts WHERE sector_id = ? AND status = 'ACTIVE' AND start_ms < ? AND end_ms > ?
-         ORDER BY start_ms, id`,
-      ),
+      blackoutsOfSector: db.prepare(SQLITE_HOT_QUERIES.blackoutsOfSector),
       waitlistEntry: db.prepare('SELECT data, version FROM waitlist WHERE id = ?'),
-      waitingEntries: db.prepare(`SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = ? ORDER BY created_at, id`),
-      sectorsWithWaiting: db.prepare(`SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`),
-      expiredHolds: db.prepare(
-        `SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= ?
-         ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT ?`,
-      ),
+      waitingEntries: db.prepare(SQLITE_HOT_QUERIES.waitingEntries),
+      sectorsWithWaiting: db.prepare(SQLITE_HOT_QUERIES.sectorsWithWaiting),
+      expiredHolds: db.prepare(SQLITE_HOT_QUERIES.expiredHolds),
+      ping: db.prepare('SELECT 1'),
       sectorRevision: db.prepare('SELECT revision FROM sector_revisions WHERE sector_id = ?'),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM restaurants) AS restaurants, (SELECT COUNT(*) FROM sectors) AS sectors,
@@ -90,11 +113,11 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async bookingsOfDay(restaurantId: string, sectorId: string, date: string): Promise<Booking[]> {
-    return parseAll(this.all('bookingsOfDay', sectorId, date, restaurantId));
+    return parseAll(this.all('bookingsOfDay', { sectorId, date, restaurantId }));
   }
 
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
-    return (this.all('seatBlocks', sectorId, span.end, span.start) as SeatRow[]).map((row) => ({
+    return (this.all('seatBlocks', bounded(sectorId, span)) as SeatRow[]).map((row) => ({
       tableId: row.table_id,
       start: row.start_ms,
       end: row.end_ms,
@@ -108,7 +131,7 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]> {
-    return parseAll(this.all('blackoutsOfSector', sectorId, span.end, span.start));
+    return parseAll(this.all('blackoutsOfSector', bounded(sectorId, span)));
   }
 
   async sectorRevision(sectorId: string): Promise<number> {
@@ -121,7 +144,7 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
-    return parseAll(this.all('waitingEntries', sectorId));
+    return parseAll(this.all('waitingEntries', { sectorId }));
   }
 
   async sectorsWithWaiting(): Promise<string[]> {
@@ -129,10 +152,18 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {
-    return (this.all('expiredHolds', now, limit) as { id: string }[]).map((row) => row.id);
+    return (this.all('expiredHolds', { now, limit }) as { id: string }[]).map((row) => row.id);
+  }
+
+  async ping(): Promise<void> {
+    this.one('ping');
   }
 
   async counts() {
     return this.one('counts') as { restaurants: number; sectors: number; tables: number; bookings: number };
   }
+}
+
+function bounded(sectorId: string, span: Interval) {
+  return { sectorId, start: span.start, end: span.end, floor: span.start - LONG_SEAT_MS };
 }

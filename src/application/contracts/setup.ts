@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { MAX_STAY_MINUTES } from '../../domain/restaurants/restaurant.js';
 import { entityIdSchema, serviceWindowSchema, textSchema, timeZoneSchema } from './fields.js';
 
 const windows = z.array(serviceWindowSchema).max(12).optional();
 
-const stay = z
-  .int()
-  .positive()
-  .multipleOf(15)
-  .max(24 * 60);
+const stay = z.int().positive().multipleOf(15).max(MAX_STAY_MINUTES);
 
 /** Parties of `threshold` or more wait for approval, holding their seats for `holdMinutes`. */
 const largeGroups = z.object({
@@ -36,11 +33,7 @@ export const restaurantInputSchema = z.object({
   durationRange: z
     .object({
       min: z.int().positive().multipleOf(15),
-      max: z
-        .int()
-        .positive()
-        .multipleOf(15)
-        .max(24 * 60),
+      max: z.int().positive().multipleOf(15).max(MAX_STAY_MINUTES),
     })
     .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
     .optional(),

@@ -4,6 +4,15 @@ import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
+import { MAX_STAY_MINUTES } from '../../domain/restaurants/restaurant.js';
+
+/**
+ * What bounds every range read of the stores from below: a seat row no longer than
+ * this that overlaps an instant started less than this long before it. Rows longer
+ * than this (long blackouts) are few and read through an index of their own, so the
+ * bound is a matter of speed, never of correctness.
+ */
+export const LONG_SEAT_MS = MAX_STAY_MINUTES * 60_000;
 
 export interface Versioned<T> {
   value: T;
@@ -50,5 +59,11 @@ export interface ReadModel {
   sectorsWithWaiting(): Promise<string[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
   expiredHolds(now: number, limit: number): Promise<string[]>;
+  /** Whole-table counts for `/admin/info`: they scan, so never on a probe or a hot path. */
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
+}
+
+/** What readiness asks of the store: one trivial round trip (`SELECT 1`), whatever its size. */
+export interface StoreProbe {
+  ping(): Promise<void>;
 }

@@ -40,6 +40,13 @@ export interface Table {
 
 export const DEFAULT_DURATION_RANGE = { min: 30, max: 180 } as const;
 
+/**
+ * The longest stay any restaurant may allow (its `durationRange.max` and duration rules).
+ * The stores bound their range reads with it: a booking that overlaps an instant
+ * started less than this long before it.
+ */
+export const MAX_STAY_MINUTES = 24 * 60;
+
 export function windowsOfSector(restaurant: Restaurant, sector: Sector): LocalWindow[] | undefined {
   return sector.windows && sector.windows.length > 0 ? sector.windows : restaurant.windows;
 }

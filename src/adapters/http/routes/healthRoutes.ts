@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WokiBrain } from '../../../application/wokiBrain.js';
+import type { StoreProbe } from '../../../application/ports/readModel.js';
 import type { Registry } from 'prom-client';
 import type { DependencyCheck } from '../../runtime/health.js';
 import { callerOf } from '../requestContext.js';
@@ -11,19 +12,21 @@ const health = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']), det
 /** Mounted under /api/v1 and at the root, like every route; `hidden` keeps one mount out of the OpenAPI document. */
 export const healthRoutes: FastifyPluginAsyncZod<{
   app: WokiBrain;
+  store: StoreProbe;
   metrics: Registry;
   hidden: boolean;
   checks: DependencyCheck[];
-}> = async (server, { app, metrics, hidden, checks }) => {
+}> = async (server, { app, store, metrics, hidden, checks }) => {
   const tags = ['operations'];
   server.get('/health', {
     config: { op: 'health' },
-    schema: { hide: hidden, tags, summary: 'Up and able to read its store', response: { 200: health, 503: health } },
-    handler: async (request, reply) => readiness(app, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
+    schema: { hide: hidden, tags, summary: 'Up and its store answers (as /health/ready)', response: { 200: health, 503: health } },
+    handler: async (request, reply) => readiness(store, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/health/live', {
     config: { op: 'health_live' },
-    schema: { hide: hidden, tags, summary: 'The process answers', response: { 200: health } },
+    // Never touches the store, Redis or anything else: a slow dependency must not get the process restarted.
+    schema: { hide: hidden, tags, summary: 'The process answers (touches no store)', response: { 200: health } },
     handler: async () => ({ status: 'ok' as const }),
   });
   server.get('/health/ready', {
@@ -31,10 +34,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{
     schema: {
       hide: hidden,
       tags,
-      summary: 'Ready for traffic: the store answers (200 degraded: Redis is down, locks are per process)',
+      summary: 'Ready for traffic: the store answers SELECT 1 (200 degraded: Redis is down, locks are per process)',
       response: { 200: health, 503: health },
     },
-    handler: async (request, reply) => readiness(app, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
+    handler: async (request, reply) => readiness(store, checks, request.log).then(([code, body]) => reply.code(code).send(body)),
   });
   server.get('/metrics', {
     config: { op: 'metrics' },
@@ -47,13 +50,18 @@ export const healthRoutes: FastifyPluginAsyncZod<{
 };
 
 /**
- * 503 only when the store does not answer: nothing works then. A lost Redis answers 200
+ * One trivial round trip to the store (`SELECT 1`), so that a probe costs the same at any
+ * size; counts are in `/admin/info`. 503 only when the store does not answer: nothing works then. A lost Redis answers 200
  * `degraded`: bookings go on (the store refuses double bookings on its own; locks only
  * lower contention), and a 503 would take every process out of the load balancer at once.
  */
-async function readiness(app: WokiBrain, checks: DependencyCheck[], log: FastifyBaseLogger): Promise<[200 | 503, z.infer<typeof health>]> {
+async function readiness(
+  store: StoreProbe,
+  checks: DependencyCheck[],
+  log: FastifyBaseLogger,
+): Promise<[200 | 503, z.infer<typeof health>]> {
   try {
-    await app.info();
+    await store.ping();
   } catch (error) {
     // The store's own message may name hosts or users: it goes to the log, not to anonymous probes.
     log.error({ err: error }, 'readiness: the store does not answer');

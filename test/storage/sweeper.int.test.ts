@@ -1,0 +1,146 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startSweeper } from '../../src/adapters/runtime/sweeper.js';
+import { composeFromConfig, type Composition } from '../../src/compose.js';
+import { freshDatabase, postgresAvailable } from '../support/freshDatabase.js';
+
+/**
+ * The sweeper among many bookings that are not due: it expires the due holds and
+ * reads no other booking, whatever the store holds. The plan test shows the query
+ * behind it is an index range; this shows what the sweep as a whole touches.
+ */
+
+const MINUTE = 60_000;
+const clock = {
+  at: Date.parse('2025-10-01T12:00:00Z'),
+  now() {
+    return this.at;
+  },
+};
+const DATES = ['2025-10-20', '2025-10-21', '2025-10-22', '2025-10-23', '2025-10-24'];
+const pgReady = await postgresAvailable();
+
+async function openSqlite(): Promise<{ composition: Composition; close(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wokibrain-sweeper-'));
+  const composition = await composeFromConfig(
+    { store: 'sqlite', dataDir, databaseUrl: undefined, redisUrl: undefined, idempotencyRetentionMs: 60_000 },
+    { clock },
+  );
+  return {
+    composition,
+    close: async () => {
+      await composition.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPostgres(): Promise<{ composition: Composition; close(): Promise<void> }> {
+  const database = await freshDatabase();
+  const composition = await composeFromConfig(
+    { store: 'postgres', dataDir: '.', databaseUrl: database.url, redisUrl: undefined, idempotencyRetentionMs: 60_000 },
+    { clock },
+  );
+  return {
+    composition,
+    close: async () => {
+      await composition.close();
+      await database.drop();
+    },
+  };
+}
+
+const stores = [{ name: 'sqlite', open: openSqlite }, ...(pgReady ? [{ name: 'postgres', open: openPostgres }] : [])];
+
+describe.each(stores)('the sweeper on $name', ({ open }) => {
+  let opened: Awaited<ReturnType<typeof openSqlite>> | undefined;
+
+  afterEach(async () => {
+    await opened?.close();
+    opened = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it('expires the due holds and reads no booking that is not due', { timeout: 60_000 }, async () => {
+    opened = await open();
+    const { app, store } = opened.composition;
+    clock.at = Date.parse('2025-10-01T12:00:00Z');
+    await app.registerRestaurant({
+      id: 'RS',
+      name: 'Sweep',
+      timezone: 'America/Argentina/Buenos_Aires',
+      largeGroups: { threshold: 8, holdMinutes: 30 },
+    });
+    await app.addSector({ id: 'SS', restaurantId: 'RS', name: 'Hall' });
+    for (let index = 1; index <= 12; index++)
+      await app.addTable({ id: `T${index}`, sectorId: 'SS', name: `T${index}`, minSize: 2, maxSize: 12 });
+
+    const book = (date: string, partySize: number) =>
+      app.createBooking({ restaurantId: 'RS', sectorId: 'SS', date, partySize, durationMinutes: 60, waitlist: false });
+    // Three holds made first: they are the only ones due when the sweep runs.
+    const due = [];
+    for (const date of DATES.slice(0, 3)) due.push((await book(date, 10)).body.id);
+    // Then many bookings that are not due: confirmed ones, and holds made later.
+    clock.at += 20 * MINUTE;
+    const notDue: string[] = [];
+    for (const date of DATES) {
+      for (let index = 0; index < 40; index++) notDue.push((await book(date, 2)).body.id);
+      for (let index = 0; index < 8; index++) notDue.push((await book(date, 9)).body.id);
+    }
+    clock.at += 15 * MINUTE;
+
+    const read = vi.spyOn(store, 'booking');
+    const lookups = vi.spyOn(store, 'expiredHolds');
+    const sweeper = startSweeper(app, 5);
+    try {
+      for (let tries = 0; tries < 400; tries++) {
+        const states = await Promise.all(due.map(async (id) => (await app.getBooking(id)).status));
+        if (states.every((status) => status === 'CANCELLED')) break;
+        await sleep(10);
+      }
+    } finally {
+      sweeper.stop();
+    }
+    read.mockClear();
+    // What the sweep read, apart from the test's own checks above: one more pass, all due holds gone.
+    expect(await app.expireHolds()).toBe(0);
+    expect(read).not.toHaveBeenCalled();
+    expect(lookups).toHaveBeenCalled();
+    for (const id of due) expect((await app.getBooking(id)).status).toBe('CANCELLED');
+    for (const id of notDue.slice(0, 20)) expect((await app.getBooking(id)).status).not.toBe('CANCELLED');
+    const held = await Promise.all(notDue.map(async (id) => (await app.getBooking(id)).status));
+    expect(held.filter((status) => status === 'PENDING')).toHaveLength(DATES.length * 8);
+  });
+
+  it('reads, per sweep, only the bookings of the holds that are due', { timeout: 60_000 }, async () => {
+    opened = await open();
+    const { app, store } = opened.composition;
+    clock.at = Date.parse('2025-10-01T12:00:00Z');
+    await app.registerRestaurant({
+      id: 'RS',
+      name: 'Sweep',
+      timezone: 'America/Argentina/Buenos_Aires',
+      largeGroups: { threshold: 8, holdMinutes: 30 },
+    });
+    await app.addSector({ id: 'SS', restaurantId: 'RS', name: 'Hall' });
+    for (let index = 1; index <= 12; index++)
+      await app.addTable({ id: `T${index}`, sectorId: 'SS', name: `T${index}`, minSize: 2, maxSize: 12 });
+    const book = (date: string, partySize: number) =>
+      app.createBooking({ restaurantId: 'RS', sectorId: 'SS', date, partySize, durationMinutes: 60, waitlist: false });
+    const due = [(await book(DATES[0]!, 10)).body.id, (await book(DATES[1]!, 10)).body.id];
+    clock.at += 20 * MINUTE;
+    for (const date of DATES) {
+      for (let index = 0; index < 40; index++) await book(date, 2);
+      for (let index = 0; index < 8; index++) await book(date, 9);
+    }
+    clock.at += 15 * MINUTE;
+
+    const read = vi.spyOn(store, 'booking');
+    expect(await app.expireHolds()).toBe(due.length);
+    const touched = new Set(read.mock.calls.map(([id]) => id));
+    expect([...touched].sort()).toEqual([...due].sort());
+  });
+});
