@@ -1,14 +1,19 @@
 import type { SeatBlock } from '../domain/availability/seatBlock.js';
 import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant.js';
+import { seatingDay, stayGrid, type SeatingDay, type StayGrid } from '../domain/seating/discoverSeatings.js';
 import type { Interval } from '../domain/time/interval.js';
 import type { DiscoverResponse } from './contracts/bookings.js';
 import type { ReadModel } from './ports/readModel.js';
 import { RevisionCache } from './revisionCache.js';
 
-/** What a sector looks like to the engine over one span. */
+/** What a sector looks like to the engine over one span, at the revision it was read under. */
 export interface SectorState {
+  sectorId: string;
+  revision: number;
   tables: Table[];
   blocks: SeatBlock[];
+  /** Per-table free gaps by service hours (`seatingDay`), built on first use and kept with the state they come from. */
+  days: Map<string, SeatingDay>;
 }
 
 /** A sector with the restaurant it belongs to. */
@@ -17,21 +22,37 @@ export interface SectorContext {
   sector: Sector;
 }
 
+/** A stay grid with the seating day it was built from. */
+export interface KeptGrid {
+  source: SeatingDay;
+  grid: StayGrid;
+}
+
 /** Per-process memos, all keyed on sector revisions: a change anywhere in the sector retires them. */
 export interface ApplicationCaches {
   discover: RevisionCache<DiscoverResponse>;
   sectorState: RevisionCache<SectorState>;
+  /** The engine's grids (per table: free starts, flush, slack) by sector, service hours, windows and stay length (see `gridOf`). */
+  grids: RevisionCache<KeptGrid>;
   /** Sectors and their restaurants, by sector id (see `pinSector`). */
   sectors: RevisionCache<SectorContext>;
 }
 
 /** Sector states kept per process: one per sector and searched span in use. */
 const SECTOR_STATE_ENTRIES = 1_000;
+/**
+ * Stay grids kept per process. A grid holds three arrays per table, as long as the
+ * day's starts: about 50 KB for 100 tables and a whole day, so 256 stay under 15 MB.
+ */
+const GRID_ENTRIES = 256;
+/** Service hours one sector state is searched under: one per date in practice. */
+const DAYS_PER_STATE = 4;
 
 export function createCaches(discoverEntries: number): ApplicationCaches {
   return {
     discover: new RevisionCache(discoverEntries),
     sectorState: new RevisionCache(SECTOR_STATE_ENTRIES),
+    grids: new RevisionCache(GRID_ENTRIES),
     sectors: new RevisionCache(SECTOR_STATE_ENTRIES),
   };
 }
@@ -53,9 +74,46 @@ export async function readSectorState(
   const cached = cache.get(key, revision);
   if (cached) return cached;
   const [tables, blocks] = await Promise.all([reads.tablesOfSector(sectorId), reads.seatBlocks(sectorId, span)]);
-  const state = { tables, blocks };
+  const state: SectorState = { sectorId, revision, tables, blocks, days: new Map() };
   cache.set(key, revision, state);
   return state;
+}
+
+const keyOfIntervals = (intervals: readonly Interval[]) => intervals.map(({ start, end }) => `${start}-${end}`).join(',');
+
+/** The state's tables' free gaps in the service hours given (which its span holds), built once per state. */
+export function seatingDayOf(state: SectorState, service: readonly Interval[]): SeatingDay {
+  const key = keyOfIntervals(service);
+  let day = state.days.get(key);
+  if (!day) {
+    if (state.days.size >= DAYS_PER_STATE) state.days.clear();
+    day = seatingDay(service, state.tables, state.blocks);
+    state.days.set(key, day);
+  }
+  return day;
+}
+
+/**
+ * The engine's grid for stays of `durationMinutes` in `windows`, kept at the
+ * state's revision: every party size, limit and preference asked of the same
+ * sector, service day, window and stay length reuses it, until the sector's
+ * revision moves. A grid is a pure function of the day and its two keys, so a
+ * hit is exactly what building it again would give.
+ */
+export function gridOf(
+  grids: RevisionCache<KeptGrid>,
+  state: SectorState,
+  day: SeatingDay,
+  windows: readonly Interval[],
+  durationMinutes: number,
+): StayGrid {
+  const key = `${state.sectorId}|${keyOfIntervals(day.service)}|${keyOfIntervals(windows)}|${durationMinutes}`;
+  const cached = grids.get(key, state.revision);
+  // The same revision read over again may have fetched a newer state (see `readSectorState`): only that state's own grid serves.
+  if (cached && cached.source === day) return cached.grid;
+  const grid = stayGrid(day, windows, durationMinutes);
+  grids.set(key, state.revision, { source: day, grid });
+  return grid;
 }
 
 /** A sector pinned at the revision just read: its restaurant, and a read model that answers both (and that revision) from memory. */

@@ -54,13 +54,33 @@ export function waitlistView(entry: WaitlistEntry, zone: string): WaitlistEntryV
   return { ...rest, createdAt: formatInstant(zone, createdAt, true), updatedAt: formatInstant(zone, updatedAt, true) };
 }
 
+/** Grid instants as text, per zone: candidates fall on a few hundred quarter hours a day, formatted again and again. */
+const gridTimes = new Map<string, Map<number, string>>();
+const GRID_TIMES_PER_ZONE = 10_000;
+
+/** `formatInstant` of a stay's start or end, remembered (it is a pure function of the two). */
+function gridTime(zone: string, instant: number): string {
+  let times = gridTimes.get(zone);
+  if (!times) {
+    times = new Map();
+    gridTimes.set(zone, times);
+  }
+  let text = times.get(instant);
+  if (text === undefined) {
+    if (times.size >= GRID_TIMES_PER_ZONE) times.clear();
+    text = formatInstant(zone, instant);
+    times.set(instant, text);
+  }
+  return text;
+}
+
 export function candidateView(candidate: Candidate & { sectorId: string }, zone: string) {
   return {
     sectorId: candidate.sectorId,
     kind: candidate.kind,
     tableIds: candidate.tableIds,
-    start: formatInstant(zone, candidate.start),
-    end: formatInstant(zone, candidate.end),
+    start: gridTime(zone, candidate.start),
+    end: gridTime(zone, candidate.end),
     score: candidate.score,
     rationale: candidate.rationale,
   };

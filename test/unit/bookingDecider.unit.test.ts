@@ -31,6 +31,8 @@ function candidate(tableIds: string[], start = DINNER, minutes = 90): Candidate 
     capacity: { min: 2, max: 4 },
     score: 0,
     rationale: 'test',
+    flush: 0,
+    slack: 0,
   };
 }
 

@@ -66,7 +66,7 @@ async function book(
   caller: Caller,
   idempotencyKey: string | undefined,
 ): Promise<BookingView> {
-  const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches.sectorState)).candidates[0]!.sectorId;
+  const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches)).candidates[0]!.sectorId;
   return handleCommand(deps, caller, {
     lock: `sector|${sectorId}`,
     idempotencyKey,

@@ -14,7 +14,7 @@ export async function planBooking(
   request: BookingRequest,
   now: number,
 ): Promise<{ event: BookingOpened; restaurant: Restaurant }> {
-  const plan = await planSeating(deps.reads, request, 1, deps.caches.sectorState);
+  const plan = await planSeating(deps.reads, request, 1, deps.caches);
   const event = decideCreate(
     {
       ...request,

@@ -242,7 +242,7 @@ class AlternativeSearch {
   private engine(day: SectorDay, windows: readonly Interval[], prefer: SeatingSearch['prefer']): SectorCandidate[] {
     if (windows.length === 0 || this.engineCalls >= ENGINE_CALL_BUDGET) return [];
     this.engineCalls++;
-    return seatingsIn(day, windows, { ...this.search, prefer });
+    return seatingsIn(day, windows, { ...this.search, prefer }, false);
   }
 
   /** The sector's service windows on the date, or `null` when the zone's offset there is not whole minutes (never a slot). */
@@ -256,7 +256,7 @@ class AlternativeSearch {
     const key = `${scoped.sector.id}|${date}`;
     let day = this.days.get(key);
     if (!day) {
-      day = readSectorDay(this.deps.reads, this.deps.caches.sectorState, this.restaurant, scoped, service);
+      day = readSectorDay(this.deps.reads, this.deps.caches, this.restaurant, scoped, service);
       this.days.set(key, day);
     }
     return day;

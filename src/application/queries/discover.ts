@@ -27,7 +27,7 @@ async function discoverInSector(deps: Dependencies, query: DiscoverQuery, sector
   if (cached) return cached;
 
   const { restaurant, sector } = await requireSectorOf(deps.reads, query.restaurantId, sectorId);
-  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches.sectorState, {
+  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches, {
     restaurant,
     sectors: [{ sector, revision }],
   });
@@ -49,7 +49,7 @@ async function discoverAcrossSectors(deps: Dependencies, query: DiscoverQuery): 
   if (cached) return cached;
 
   const restaurant = await requireRestaurant(deps.reads, query.restaurantId);
-  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches.sectorState, {
+  const plan = await planSeating(deps.reads, { ...query, durationMinutes: query.duration }, query.limit, deps.caches, {
     restaurant,
     sectors,
   });

@@ -3,15 +3,14 @@ import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaur
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { durationForParty } from '../../domain/restaurants/stayLength.js';
 import { startPreferenceOf, type StartPreference } from '../../domain/seating/candidateOrder.js';
-import { discoverSeatings, type Candidate } from '../../domain/seating/discoverSeatings.js';
-import { searchWindows, spanOf } from '../../domain/seating/searchWindow.js';
+import { seatingsOnGrid, stayGrid, type Candidate, type SeatingDay, type StayGrid } from '../../domain/seating/discoverSeatings.js';
+import { searchWindows, spanOf, type SearchWindows } from '../../domain/seating/searchWindow.js';
 import type { Interval } from '../../domain/time/interval.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
 import { hasWholeMinuteOffset } from '../../domain/time/zone.js';
 import { AppError } from '../../errors/catalogue.js';
-import { readSectorState, type SectorState } from '../caches.js';
+import { gridOf, readSectorState, seatingDayOf, type ApplicationCaches } from '../caches.js';
 import type { ReadModel } from '../ports/readModel.js';
-import type { RevisionCache } from '../revisionCache.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
 import { mergeAcrossSectors } from './sectorRanking.js';
 
@@ -58,7 +57,14 @@ export interface SectorDay {
   service: Interval[];
   tables: readonly Table[];
   blocks: readonly SeatBlock[];
+  /** Each table's free gaps in those service hours, kept with the sector state read (see `seatingDayOf`). */
+  seating: SeatingDay;
+  /** The engine's grid for stays of a length in some windows, kept per sector revision (see `gridOf`). */
+  grid(windows: readonly Interval[], durationMinutes: number): StayGrid;
 }
+
+/** The memos planning reads through. */
+export type PlanningCaches = Pick<ApplicationCaches, 'sectorState' | 'grids'>;
 
 export interface SeatingSearch {
   partySize: number;
@@ -93,43 +99,76 @@ export function stayLength(restaurant: Restaurant, request: SeatingRequest): num
   return durationMinutes;
 }
 
-/** Where the request's stay may lie in one sector on a date: `null` when its window misses the sector's service hours. */
-export function requestedArea(restaurant: Restaurant, sector: Sector, request: Pick<SeatingRequest, 'date' | 'windowStart' | 'windowEnd'>) {
-  return searchWindows({
-    zone: restaurant.timezone,
-    date: request.date,
-    serviceWindows: windowsOfSector(restaurant, sector),
-    windowStart: request.windowStart === undefined ? undefined : parseLocalTime(request.windowStart)!,
-    windowEnd: request.windowEnd === undefined ? undefined : parseLocalTime(request.windowEnd)!,
-  });
+/** Requested areas already worked out, per sector object (see `requestedArea`). */
+const areasBySector = new WeakMap<Sector, { restaurant: Restaurant; areas: Map<string, SearchWindows | null> }>();
+/** Dates and windows remembered per sector: a few weeks of requests. */
+const AREAS_PER_SECTOR = 256;
+
+/**
+ * Where the request's stay may lie in one sector on a date: `null` when its window
+ * misses the sector's service hours. A pure function of the restaurant, the sector
+ * and the three request fields, remembered per (restaurant, sector) object: the
+ * sector memo (`pinSector`) hands out the same objects while they stand, and an
+ * entity read afresh is a new object, so nothing is served for an object it was
+ * not computed from. Callers treat the answer as read-only.
+ */
+export function requestedArea(
+  restaurant: Restaurant,
+  sector: Sector,
+  request: Pick<SeatingRequest, 'date' | 'windowStart' | 'windowEnd'>,
+): SearchWindows | null {
+  let memo = areasBySector.get(sector);
+  if (!memo || memo.restaurant !== restaurant) {
+    memo = { restaurant, areas: new Map() };
+    areasBySector.set(sector, memo);
+  }
+  const key = `${request.date}|${request.windowStart ?? ''}|${request.windowEnd ?? ''}`;
+  let area = memo.areas.get(key);
+  if (area === undefined) {
+    area = searchWindows({
+      zone: restaurant.timezone,
+      date: request.date,
+      serviceWindows: windowsOfSector(restaurant, sector),
+      windowStart: request.windowStart === undefined ? undefined : parseLocalTime(request.windowStart)!,
+      windowEnd: request.windowEnd === undefined ? undefined : parseLocalTime(request.windowEnd)!,
+    });
+    if (memo.areas.size >= AREAS_PER_SECTOR) memo.areas.clear();
+    memo.areas.set(key, area);
+  }
+  return area;
 }
 
 /** The sector's tables and the blocks of the whole service day (flush stays depend on what lies just outside the guest's window). */
 export async function readSectorDay(
   reads: ReadModel,
-  stateCache: RevisionCache<SectorState>,
+  caches: PlanningCaches,
   restaurant: Restaurant,
   scoped: ScopedSector,
   service: Interval[],
 ): Promise<SectorDay> {
-  const { tables, blocks } = await readSectorState(reads, stateCache, scoped.sector.id, spanOf(service), scoped.revision);
-  return { sector: scoped.sector, zone: restaurant.timezone, service, tables, blocks };
+  const state = await readSectorState(reads, caches.sectorState, scoped.sector.id, spanOf(service), scoped.revision);
+  const seating = seatingDayOf(state, service);
+  return {
+    sector: scoped.sector,
+    zone: restaurant.timezone,
+    service,
+    tables: state.tables,
+    blocks: state.blocks,
+    seating,
+    grid: (windows, durationMinutes) => gridOf(caches.grids, state, seating, windows, durationMinutes),
+  };
 }
 
-/** One call of the engine: the sector's best seatings whose stay lies in `windows`, in WokiBrain order. */
-export function seatingsIn(day: SectorDay, windows: readonly Interval[], search: SeatingSearch): SectorCandidate[] {
-  const candidates = discoverSeatings({
-    zone: day.zone,
-    windows,
-    service: day.service,
-    prefer: search.prefer,
-    partySize: search.partySize,
-    durationMinutes: search.durationMinutes,
-    tables: day.tables,
-    blocks: day.blocks,
-    limit: search.limit,
-  });
-  return candidates.map((candidate) => ({ ...candidate, sectorId: day.sector.id }));
+/**
+ * One call of the engine: the sector's best seatings whose stay lies in `windows`,
+ * in WokiBrain order — `discoverSeatings` on the sector's day. `keep: false` builds
+ * the grid without keeping it, for one-off windows (alternatives probe many).
+ */
+export function seatingsIn(day: SectorDay, windows: readonly Interval[], search: SeatingSearch, keep = true): SectorCandidate[] {
+  const grid = keep ? day.grid(windows, search.durationMinutes) : stayGrid(day.seating, windows, search.durationMinutes);
+  const candidates = seatingsOnGrid(grid, { zone: day.zone, prefer: search.prefer, partySize: search.partySize, limit: search.limit });
+  const sectorId = day.sector.id;
+  return candidates.map((candidate) => ({ ...candidate, sectorId }));
 }
 
 /**
@@ -142,7 +181,7 @@ export async function planSeating(
   reads: ReadModel,
   request: SeatingRequest,
   limit: number,
-  stateCache: RevisionCache<SectorState>,
+  caches: PlanningCaches,
   /** The scope, when the caller has resolved it (with the revisions it read first). */
   known?: SeatingScope,
 ): Promise<SeatingPlan> {
@@ -166,7 +205,7 @@ export async function planSeating(
   const search = { partySize: request.partySize, durationMinutes, prefer: startPreferenceOf(request), limit };
   const found = await Promise.all(
     open.map(async ({ scoped, area }) => {
-      const day = await readSectorDay(reads, stateCache, restaurant, scoped, area.service);
+      const day = await readSectorDay(reads, caches, restaurant, scoped, area.service);
       return { day, windows: area.windows, candidates: seatingsIn(day, area.windows, search) };
     }),
   );

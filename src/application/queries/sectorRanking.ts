@@ -1,5 +1,3 @@
-import { freeGaps } from '../../domain/availability/freeGaps.js';
-import { groupBlocksByTable } from '../../domain/availability/seatBlock.js';
 import { gridStarts } from '../../domain/availability/startSet.js';
 import { compareSeatings, scoreOf, type RankedSeating } from '../../domain/seating/candidateOrder.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -24,23 +22,21 @@ interface Ranked {
 /**
  * The candidates of several sectors in one WokiBrain order, at most `search.limit`:
  * `compareSeatings` (fewest tables, least waste, flush/start by preference, snuggest
- * gap, table ids) on what each candidate's own sector says of it, then the sector id
- * as the final tie-break. Each sector's list keeps the engine's order (a merge of
- * sorted lists), so the first `limit` of each sector are enough.
+ * gap, table ids) on what the engine measured of each candidate in its own sector
+ * (its flush count and gap slack), then the sector id as the final tie-break. Each
+ * sector's list keeps the engine's order (a merge of sorted lists), so the first
+ * `limit` of each sector are enough.
  *
- * The engine does not hand out a candidate's flush count or gap slack, so they are
- * measured again here the way it measures them: the free gap of each table (service
- * hours minus the table's blocks) that holds the stay. The score is recomputed over
- * the starts of every sector searched, so that it still never rises along the list
- * (when the sectors share their service hours it is the engine's own), and the
- * rationale names the sector, since "no set of fewer tables" speaks of that sector.
+ * The score is recomputed over the starts of every sector searched, so that it
+ * still never rises along the list (when the sectors share their service hours it
+ * is the engine's own), and the rationale names the sector, since "no set of fewer
+ * tables" speaks of that sector.
  */
 export function mergeAcrossSectors(found: readonly SectorFindings[], search: SeatingSearch): SectorCandidate[] {
   const durationMs = search.durationMinutes * MINUTE_MS;
-  const lists = found.map((findings) => {
-    const gapsOf = gapsByTable(findings.day);
-    return findings.candidates.map((candidate): Ranked => ({ candidate, rank: rankOf(candidate, gapsOf, search.partySize, durationMs) }));
-  });
+  const lists = found.map((findings) =>
+    findings.candidates.map((candidate): Ranked => ({ candidate, rank: rankOf(candidate, search.partySize) })),
+  );
   const before = (a: Ranked, b: Ranked): boolean => {
     const order = compareSeatings(a.rank, b.rank, search.prefer);
     return order < 0 || (order === 0 && a.candidate.sectorId < b.candidate.sectorId);
@@ -74,28 +70,8 @@ export function mergeAcrossSectors(found: readonly SectorFindings[], search: Sea
   }));
 }
 
-function gapsByTable(day: SectorDay): (tableId: string) => Interval[] {
-  const busy = groupBlocksByTable(day.blocks);
-  const gaps = new Map<string, Interval[]>();
-  return (tableId) => {
-    let found = gaps.get(tableId);
-    if (!found) {
-      found = freeGaps(day.service, busy.get(tableId) ?? []);
-      gaps.set(tableId, found);
-    }
-    return found;
-  };
-}
-
-/** What `compareSeatings` reads of a candidate: its waste, and per table the free gap that holds the stay (`fitInGaps`). */
-function rankOf(candidate: SectorCandidate, gapsOf: (tableId: string) => Interval[], partySize: number, durationMs: number): RankedSeating {
-  let flush = 0;
-  let slack = 0;
-  for (const tableId of candidate.tableIds) {
-    const gap = gapsOf(tableId).find((free) => free.start <= candidate.start && candidate.end <= free.end);
-    if (!gap) continue;
-    slack += gap.end - gap.start - durationMs;
-    if (gap.start === candidate.start || gap.end === candidate.end) flush++;
-  }
-  return { tableIds: candidate.tableIds, waste: candidate.capacity.max - partySize, flush, start: candidate.start, slack };
+/** What `compareSeatings` reads of a candidate, as the engine ranked it in its sector. */
+function rankOf(candidate: SectorCandidate, partySize: number): RankedSeating {
+  const { tableIds, start, flush, slack } = candidate;
+  return { tableIds, waste: candidate.capacity.max - partySize, flush, start, slack };
 }

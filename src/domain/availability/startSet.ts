@@ -36,7 +36,7 @@ export function startsInsideGaps(starts: readonly Instant[], gaps: readonly Inte
 }
 
 /** How each start sits in the free gap that holds its stay; see `fitInGaps`. */
-export interface GapFit {
+interface GapFit {
   /** Idle time the gap keeps around the stay (gap length − duration); NaN where the stay does not fit. */
   slack: Float64Array;
   /** 1 where the stay is flush with an end of its gap: it starts as something ends, or ends as something starts. */
@@ -48,7 +48,7 @@ export interface GapFit {
  * in one piece instead of being cut into slivers too short for any later party.
  * Slack breaks ties the same way: a snug gap is used before a long one is broken up.
  */
-export function fitInGaps(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): GapFit {
+function fitInGaps(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): GapFit {
   const slack = new Float64Array(starts.length).fill(Number.NaN);
   const flush = new Uint8Array(starts.length);
   let g = 0;
@@ -62,6 +62,19 @@ export function fitInGaps(starts: readonly Instant[], gaps: readonly Interval[],
     if (gap.start === start || gap.end === start + durationMs) flush[i] = 1;
   }
   return { slack, flush };
+}
+
+/** Where a table is free for the stay (`startsInsideGaps`), and how each start sits in its gap (`fitInGaps`). */
+export interface StayFit extends GapFit {
+  free: StartSet;
+}
+
+export function stayFit(starts: readonly Instant[], gaps: readonly Interval[], durationMs: number): StayFit {
+  const fit = fitInGaps(starts, gaps, durationMs);
+  // A start has a slack exactly when its whole stay lies inside a gap.
+  const free = emptyStartSet(starts.length);
+  for (let i = 0; i < starts.length; i++) if (!Number.isNaN(fit.slack[i]!)) free[i >>> 5]! |= 1 << (i & 31);
+  return { free, ...fit };
 }
 
 export function intersectInto(target: StartSet, a: StartSet, b: StartSet): boolean {

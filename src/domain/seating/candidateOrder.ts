@@ -31,7 +31,7 @@ export function startPreferenceOf(window: { windowStart?: unknown; windowEnd?: u
   return window.windowStart !== undefined && window.windowEnd !== undefined ? 'flush' : 'earliest';
 }
 
-export function compareIds(a: readonly string[], b: readonly string[]): number {
+function compareIds(a: readonly string[], b: readonly string[]): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;

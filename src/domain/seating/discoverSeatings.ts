@@ -112,10 +112,27 @@ export function seatingsOnGrid(grid: StayGrid, request: GridSearch): Candidate[]
     ...(request.nodeBudget === undefined ? {} : { nodeBudget: request.nodeBudget }),
   });
   const fewestTables = found[0]?.tableIds.length ?? 0;
-  return found.map((seating) => toCandidate(seating, request, durationMs, starts.length, fewestTables));
+  // Candidates often share a start: its local time is worked out once per call.
+  const localTimes = new Map<number, string>();
+  const localTime = (start: Instant) => {
+    let text = localTimes.get(start);
+    if (text === undefined) {
+      text = formatLocalTime(localPartsOf(request.zone, start).minute);
+      localTimes.set(start, text);
+    }
+    return text;
+  };
+  return found.map((seating) => toCandidate(seating, request, durationMs, starts.length, fewestTables, localTime(seating.start)));
 }
 
-function toCandidate(seating: FoundSeating, request: GridSearch, durationMs: number, startCount: number, fewestTables: number): Candidate {
+function toCandidate(
+  seating: FoundSeating,
+  request: GridSearch,
+  durationMs: number,
+  startCount: number,
+  fewestTables: number,
+  time: string,
+): Candidate {
   const single = seating.tableIds.length === 1;
   return {
     kind: single ? 'single' : 'combo',
@@ -123,17 +140,21 @@ function toCandidate(seating: FoundSeating, request: GridSearch, durationMs: num
     start: seating.start,
     end: seating.start + durationMs,
     capacity: { min: seating.minSize, max: seating.maxSize },
-    score: scoreOf({ ...seating, tableCount: seating.tableIds.length }, startCount, request.prefer),
-    rationale: rationaleOf(seating, request, fewestTables),
+    score: scoreOf(
+      { tableCount: seating.tableIds.length, waste: seating.waste, flush: seating.flush, startIndex: seating.startIndex },
+      startCount,
+      request.prefer,
+    ),
+    rationale: rationaleOf(seating, request, fewestTables, time),
     flush: seating.flush,
     slack: seating.slack,
   };
 }
 
-function rationaleOf(seating: FoundSeating, request: GridSearch, fewestTables: number): string {
+/** `time`: the start's local time of day, `HH:MM`. */
+function rationaleOf(seating: FoundSeating, request: GridSearch, fewestTables: number, time: string): string {
   const tables = seating.tableIds.length === 1 ? `Table ${seating.tableIds[0]}` : `Tables ${seating.tableIds.join('+')}`;
   const spare = seating.waste === 0 ? 'no seat left empty' : `${seating.waste} seat${seating.waste === 1 ? '' : 's'} left empty`;
-  const time = formatLocalTime(localPartsOf(request.zone, seating.start).minute);
   const when = seating.startIndex === 0 ? `${time}, the first start in the window` : `${time}`;
   const count = seating.tableIds.length;
   const fit =

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { FastifySchemaCompiler } from 'fastify';
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z, type ZodType } from 'zod';
 import {
   bookingIdParamsSchema,
   bookingViewSchema,
@@ -44,11 +45,39 @@ function serializeDiscover(answer: unknown): string {
   return json;
 }
 
+/** Distinct discover queries remembered as validated: a busy page asks the same few again and again. */
+const VALIDATED_QUERIES = 10_000;
+
+/**
+ * The Zod validator, remembering the query strings it accepted: validation is a
+ * pure function of the fields (no clock, no state), so a query seen before is
+ * answered with a copy of what Zod made of it then. Refusals are never
+ * remembered: bad input always goes through Zod and gets its 400.
+ */
+const rememberingValidator: FastifySchemaCompiler<unknown> = (route) => {
+  // Every schema of these routes is a Zod type.
+  const validate = validatorCompiler(route as Parameters<FastifySchemaCompiler<ZodType>>[0]);
+  if (route.httpPart !== 'querystring') return validate;
+  const accepted = new Map<string, object>();
+  return (data: unknown) => {
+    const key = JSON.stringify(data);
+    const known = accepted.get(key);
+    if (known) return { value: { ...known } };
+    const result = validate(data);
+    if (typeof result === 'object' && 'value' in result && typeof result.value === 'object' && result.value !== null) {
+      if (accepted.size >= VALIDATED_QUERIES) accepted.clear();
+      accepted.set(key, { ...result.value });
+    }
+    return result;
+  };
+};
+
 export const bookingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (server, { app, hidden }) => {
   const tags = ['bookings'];
 
   server.get('/woki/discover', {
     config: { op: 'discover' },
+    validatorCompiler: rememberingValidator,
     // Answers are typed by the compiler and never validated again (see `buildHttpServer`).
     serializerCompiler: ({ httpStatus }) => (httpStatus === '200' ? serializeDiscover : (data: unknown) => JSON.stringify(data)),
     schema: {
