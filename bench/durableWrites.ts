@@ -4,6 +4,8 @@ import { freshDatabase } from '../test/support/freshDatabase.js';
 import { POSTGRES_URL } from '../test/support/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { composeFromConfig, type Composition } from '../src/compose.js';
 import type { Config } from '../src/config/config.js';
 
@@ -110,3 +112,38 @@ export async function freshSqlite(): Promise<FreshStore> {
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };
 }
+
+const USAGE = `npx tsx bench/durableWrites.ts [options]
+  --store sqlite|postgres   the store, fresh for the run (default postgres, at DATABASE_URL or the local test server)
+  --callers N               concurrent callers, each on a sector of its own (default 16)
+  --bookings N              bookings to create (default 4000)
+Prints creates/s through the application layer (no HTTP).`;
+
+/** Standalone: creates/s with N concurrent callers on a fresh store, e.g. to compare two commits. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      store: { type: 'string', default: 'postgres' },
+      callers: { type: 'string', default: '16' },
+      bookings: { type: 'string', default: '4000' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const callers = Math.min(SECTORS, Number(values.callers));
+  const total = Number(values.bookings);
+  const store = values.store === 'sqlite' ? await freshSqlite() : await freshPostgres();
+  const composition = await composeFromConfig({ ...store.config, redisUrl: undefined, idempotencyRetentionMs: 86_400_000 });
+  try {
+    await setUp(composition);
+    const result = await book(composition, total, callers, (worker) => worker, callers);
+    console.log(
+      `${values.store}, ${callers} callers: ${result.bookings} bookings in ${result.seconds.toFixed(2)} s = ${result.perSecond.toFixed(0)} creates/s`,
+    );
+  } finally {
+    await composition.close();
+    await store.cleanup();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -24,8 +24,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** SHA-256 as base64url: 43 characters stored per record rather than 64. */
 function payloadHash(payload: unknown): string {
-  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  return createHash('sha256').update(canonicalJson(payload)).digest('base64url');
 }
 
 /**

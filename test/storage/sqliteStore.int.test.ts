@@ -56,6 +56,7 @@ describe('SqliteStore specifics', () => {
         { version: 5 },
         { version: 6 },
         { version: 7 },
+        { version: 8 },
       ]);
       db.close();
       await again.close();
@@ -104,6 +105,63 @@ describe('SqliteStore specifics', () => {
       db.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses, in one probe, exactly the seat rows that overlap one already on the table', async () => {
+    const opened = await openInTemporaryDir();
+    const db = new BetterSqlite3(opened.file);
+    try {
+      const put = db.prepare('INSERT INTO booking_seats VALUES (?, ?, ?, ?, ?)');
+      const day = 86_400_000;
+      const rows: [string, number, number][] = [
+        ['A', 0, 10],
+        ['B', 20, 30],
+        ['C', 40, 50],
+        ['LONG', 1_000, 1_000 + 3 * day],
+        ['AFTER', 1_000 + 3 * day, 1_000 + 3 * day + 60],
+      ];
+      for (const [id, start, end] of rows) put.run(id, 'T1', 'S1', start, end);
+      const refused = (start: number, end: number) => {
+        try {
+          put.run(`N-${start}-${end}`, 'T1', 'S1', start, end);
+          db.prepare('DELETE FROM booking_seats WHERE booking_id = ?').run(`N-${start}-${end}`);
+          return false;
+        } catch (error) {
+          expect(String(error)).toMatch(/seat_conflict/);
+          return true;
+        }
+      };
+      // Over the first, a middle and the last short row; across two; inside the long one, days after it began.
+      for (const [start, end] of [
+        [5, 6],
+        [0, 10],
+        [25, 26],
+        [9, 21],
+        [-5, 1],
+        [45, 60],
+        [1_000 + 2 * day, 1_000 + 2 * day + 5],
+        [900, 1_001],
+      ]) {
+        expect(refused(start!, end!), `[${start}, ${end})`).toBe(true);
+      }
+      // In the gaps, touching the ends, on another table, after everything.
+      for (const [start, end] of [
+        [10, 20],
+        [30, 40],
+        [50, 1_000],
+        [1_000 + 3 * day + 60, 1_000 + 4 * day],
+      ]) {
+        expect(refused(start!, end!), `[${start}, ${end})`).toBe(false);
+      }
+      put.run('OTHER', 'T2', 'S1', 5, 6);
+      // An empty row overlaps nothing, and does not hide the row before it.
+      put.run('EMPTY', 'T1', 'S1', 35, 35);
+      expect(refused(25, 36)).toBe(true);
+      expect(refused(31, 39)).toBe(false);
+    } finally {
+      db.close();
+      await opened.store.close();
     }
   });
 });

@@ -1,4 +1,11 @@
-import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import {
+  purgeInBatches,
+  type ClaimRequest,
+  type ClaimResult,
+  type IdempotencyStore,
+  type PurgeOptions,
+  type StoredResponse,
+} from '../../application/ports/idempotencyStore.js';
 
 interface IdempotencyRecord {
   payloadHash: string;
@@ -34,14 +41,17 @@ export class MemoryIdempotency implements IdempotencyStore {
     this.records.delete(recordId(scope, key));
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    let purged = 0;
-    for (const [id, record] of this.records) {
-      if (record.expiresAt <= now) {
-        this.records.delete(id);
-        purged++;
+  purgeExpired(now: number, options?: PurgeOptions): Promise<number> {
+    return purgeInBatches(async (limit) => {
+      let purged = 0;
+      for (const [id, record] of this.records) {
+        if (purged >= limit) break;
+        if (record.expiresAt <= now) {
+          this.records.delete(id);
+          purged++;
+        }
       }
-    }
-    return purged;
+      return purged;
+    }, options);
   }
 }

@@ -1,5 +1,20 @@
-import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
-import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type {
+  EventLogMaintenance,
+  EventMetadata,
+  EventStore,
+  MaintenanceJob,
+  PendingEvent,
+  RebuildOptions,
+  StoredEvent,
+} from '../../application/ports/eventStore.js';
+import { unfinishedJobError } from '../../application/maintenance/jobs.js';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  IdempotencyStore,
+  PurgeOptions,
+  StoredResponse,
+} from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import { MemoryAccess } from './access.js';
 import { MemoryLog } from './appendToStream.js';
@@ -22,6 +37,7 @@ export class MemoryStore
   private readonly idempotency = new MemoryIdempotency();
   private readonly access = new MemoryAccess();
   private readonly subscriptions = new MemorySubscriptions(() => this.log.events);
+  private restoring: MaintenanceJob | null = null;
 
   constructor() {
     super(new MemoryProjections());
@@ -47,9 +63,28 @@ export class MemoryStore
     this.subscriptions.notifyCommitted();
   }
 
-  async rebuildProjections(): Promise<void> {
+  async lastPosition(): Promise<number> {
+    return this.log.events.at(-1)?.position ?? 0;
+  }
+
+  /** In one step: nothing is left half-done for a rerun to find. */
+  async rebuildProjections(options: RebuildOptions = {}): Promise<void> {
     this.projections.clear();
     this.projections.project(this.log.events);
+    const total = this.log.events.length;
+    options.onProgress?.({ done: total, total });
+  }
+
+  async unfinishedJob(): Promise<MaintenanceJob | null> {
+    return this.restoring ? { ...this.restoring } : null;
+  }
+
+  async markRestore(total: number | null): Promise<void> {
+    this.restoring = total === null ? null : { kind: 'restore', position: 0, done: 0, total };
+  }
+
+  override async ping(): Promise<void> {
+    if (this.restoring) throw unfinishedJobError(this.restoring);
   }
 
   async close(): Promise<void> {}
@@ -66,8 +101,8 @@ export class MemoryStore
     return this.idempotency.release(scope, key);
   }
 
-  purgeExpired(now: number): Promise<number> {
-    return this.idempotency.purgeExpired(now);
+  purgeExpired(now: number, options?: PurgeOptions): Promise<number> {
+    return this.idempotency.purgeExpired(now, options);
   }
 
   readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {

@@ -1,17 +1,31 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { StreamVersionConflict, type EventMetadata, type PendingEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { project, seatConflictOf } from './projections.js';
+import {
+  AmbiguousRefusal,
+  foldForWrite,
+  Params,
+  project,
+  projectionWrites,
+  refusalOf,
+  seatConflictOf,
+  type ProjectionWrites,
+} from './projections.js';
 
 /**
- * Appends every event or none, and projects them, in one transaction. The
- * database enforces both invariants: `unique (stream, version)` and the
- * exclusion constraint on `booking_seats`; their violations come back as
- * `StreamVersionConflict` and `SeatConflict`. A deadlock or serialisation failure
- * is a lost race too, reported as `StreamVersionConflict`: the command handler
- * decides again on fresh state, under its one retry policy.
+ * Appends every event or none, and projects them. The database enforces both
+ * invariants: `unique (stream, version)` and the exclusion constraint on
+ * `booking_seats`; their violations come back as `StreamVersionConflict` and
+ * `SeatConflict`. A deadlock or serialisation failure is a lost race too,
+ * reported as `StreamVersionConflict`: the command handler decides again on
+ * fresh state, under its one retry policy.
+ *
+ * Round trips: an append that only opens streams (a new booking) is one
+ * statement — events, rows, revisions and seats — which PostgreSQL runs
+ * atomically without BEGIN/COMMIT. Otherwise: BEGIN, the current versions, the
+ * rows to evolve (one read per kind), the old seats' release, one statement, COMMIT.
  */
 export async function appendToStream(
   pool: Pool,
@@ -21,7 +35,13 @@ export async function appendToStream(
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
   try {
-    return await inTransaction(pool, (client) => appendIn(client, pending, metadata, recordedAt));
+    try {
+      return await appendOnce(pool, pending, metadata, recordedAt, false);
+    } catch (error) {
+      // Several claims and one was refused: again, claim by claim, to name it.
+      if (!(error instanceof AmbiguousRefusal)) throw error;
+      return await appendOnce(pool, pending, metadata, recordedAt, true);
+    }
   } catch (error) {
     if (error instanceof RefusedSeats) throw await seatConflictOf(pool, error);
     const fields = pgError(error);
@@ -34,33 +54,95 @@ export async function appendToStream(
   }
 }
 
-async function appendIn(
-  client: PoolClient,
+async function appendOnce(
+  pool: Pool,
   pending: readonly PendingEvent[],
   metadata: EventMetadata,
   recordedAt: number,
+  oneByOne: boolean,
 ): Promise<StoredEvent[]> {
-  const versions = checkVersions(pending, await currentVersions(client, pending));
-  const stored: StoredEvent[] = [];
-  for (const [index, { stream, event }] of pending.entries()) {
-    const version = versions[index]!;
-    const inserted = await client.query<{ position: string }>(
-      `INSERT INTO events (stream, version, type, data, metadata, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING position`,
-      [stream, version, event.type, JSON.stringify(event.data), JSON.stringify(metadata), recordedAt],
-    );
-    stored.push({
-      position: toNumber(inserted.rows[0]!.position),
-      stream,
-      version,
-      type: event.type,
-      data: structuredClone(event.data),
-      metadata: { ...metadata },
-      recordedAt,
-    });
+  const opensOnly = pending.every((item) => item.expectedVersion === 'none');
+  if (opensOnly && !oneByOne) {
+    // Nothing to read first: a stream that already exists fails the unique (stream, version) insert.
+    const stored = toStored(pending, checkVersions(pending, new Map()), metadata, recordedAt);
+    const writes = await foldForWrite(pool, stored);
+    if (writes.release.length === 0) return await insertAndProject(pool, stored, writes);
   }
-  await project(client, stored);
+  return inTransaction(pool, async (client) => {
+    const versions = checkVersions(pending, opensOnly ? new Map() : await currentVersions(client, pending));
+    const stored = toStored(pending, versions, metadata, recordedAt);
+    if (oneByOne) {
+      await insertEvents(client, stored);
+      await project(client, stored, { oneByOne: true });
+      return stored;
+    }
+    const writes = await foldForWrite(client, stored);
+    if (writes.release.length > 0) await client.query('DELETE FROM booking_seats WHERE booking_id = ANY($1::text[])', [writes.release]);
+    return insertAndProject(client, stored, writes);
+  });
+}
+
+/** The events as they will be stored; positions are filled in by the insert. */
+function toStored(pending: readonly PendingEvent[], versions: number[], metadata: EventMetadata, recordedAt: number): StoredEvent[] {
+  return pending.map(({ stream, event }, index) => ({
+    position: 0,
+    stream,
+    version: versions[index]!,
+    type: event.type,
+    data: structuredClone(event.data),
+    metadata: { ...metadata },
+    recordedAt,
+  }));
+}
+
+const INSERT_EVENTS = (rows: string) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at)
+  SELECT stream, version, type, data, metadata, recorded_at FROM jsonb_to_recordset(${rows}::jsonb)
+    AS x(stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint, n bigint)
+  ORDER BY n
+  RETURNING position, stream, version`;
+
+function eventRows(stored: readonly StoredEvent[]): string {
+  return JSON.stringify(
+    stored.map((e, n) => ({
+      n,
+      stream: e.stream,
+      version: e.version,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+      recorded_at: e.recordedAt,
+    })),
+  );
+}
+
+/** Sets each event's position from the rows the insert returned. */
+function placeAt(stored: StoredEvent[], rows: readonly { position: string; stream: string; version: number }[]): StoredEvent[] {
+  const at = new Map(rows.map((row) => [`${row.stream}\u0000${row.version}`, toNumber(row.position)]));
+  for (const event of stored) event.position = at.get(`${event.stream}\u0000${event.version}`)!;
   return stored;
+}
+
+async function insertEvents(db: Queryable, stored: StoredEvent[]): Promise<void> {
+  const params = new Params();
+  const result = await db.query<{ position: string; stream: string; version: number }>(
+    INSERT_EVENTS(params.add(eventRows(stored))),
+    params.values,
+  );
+  placeAt(stored, result.rows);
+}
+
+/** One statement: the events (returning their positions), and every projection write as a WITH clause. */
+async function insertAndProject(db: Queryable, stored: StoredEvent[], writes: ProjectionWrites): Promise<StoredEvent[]> {
+  const params = new Params();
+  const projection = projectionWrites(writes).map((write) => write(params));
+  const events = INSERT_EVENTS(params.add(eventRows(stored)));
+  const text = projection.length === 0 ? events : `WITH ${projection.map((part, i) => `w${i} AS (${part})`).join(',\n')}\n${events}`;
+  try {
+    const result = await db.query<{ position: string; stream: string; version: number }>(text, params.values);
+    return placeAt(stored, result.rows);
+  } catch (error) {
+    throw refusalOf(error, writes.changes);
+  }
 }
 
 async function currentVersions(db: Queryable, pending: readonly PendingEvent[]): Promise<Map<string, number>> {

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { createHash } from 'node:crypto';
+import type { Client, Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 
 /** What the query helpers need: a pool or a client inside a transaction. */
 export interface Queryable {
@@ -67,4 +68,30 @@ export function checkSchemaName(schema: string): string {
     throw new Error(`invalid schema name "${schema}": use lower-case letters, digits and _ (at most 63)`);
   }
   return schema;
+}
+
+const statementNames = new Map<string, string>();
+
+/** A statement's name: its text's hash, so that one name always means one text. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `w${createHash('sha256').update(text).digest('base64url').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Makes every parameterised statement of this connection a named prepared one: the
+ * server parses and plans each text once per connection, not on every call. The
+ * texts are all this adapter's own (no values spliced in), so there are few.
+ */
+export function prepareStatements(client: Client | PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values, ...rest] = args;
+    if (typeof text === 'string' && Array.isArray(values)) return query({ name: statementName(text), text, values }, ...rest);
+    return query(...args);
+  };
 }

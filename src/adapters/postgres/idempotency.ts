@@ -1,9 +1,16 @@
-import type { ClaimRequest, ClaimResult, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import {
+  purgeInBatches,
+  type ClaimRequest,
+  type ClaimResult,
+  type PurgeOptions,
+  type StoredResponse,
+} from '../../application/ports/idempotencyStore.js';
+import { packResponse, samePayloadHash, unpackResponse } from '../idempotencyRecords.js';
 import type { Queryable } from './db.js';
 
 interface RecordRow {
   payload_hash: string;
-  response: StoredResponse | null;
+  response: Buffer | object | null;
   expires_at: string;
   lease_until: string;
 }
@@ -24,15 +31,16 @@ export async function claim(db: Queryable, request: ClaimRequest): Promise<Claim
       `INSERT INTO idempotency AS record (scope, key, payload_hash, response, expires_at, lease_until)
        VALUES ($1, $2, $3, NULL, $4, $5)
        ON CONFLICT (scope, key) DO UPDATE SET
-         payload_hash = EXCLUDED.payload_hash, response = NULL,
+         payload_hash = EXCLUDED.payload_hash, response = NULL, response_z = NULL,
          expires_at = EXCLUDED.expires_at, lease_until = EXCLUDED.lease_until
-       WHERE record.expires_at <= $6 OR (record.response IS NULL AND record.lease_until <= $6)
+       WHERE record.expires_at <= $6 OR (record.response IS NULL AND record.response_z IS NULL AND record.lease_until <= $6)
        RETURNING 1`,
       [scope, key, payloadHash, expiresAt, leaseUntil, now],
     );
     if ((taken.rowCount ?? 0) > 0) return { outcome: 'claimed' };
     const found = await db.query<RecordRow>(
-      'SELECT payload_hash, response, expires_at, lease_until FROM idempotency WHERE scope = $1 AND key = $2',
+      `SELECT payload_hash, coalesce(response_z, convert_to(response::text, 'UTF8')) AS response, expires_at, lease_until
+       FROM idempotency WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
     const record = found.rows[0];
@@ -40,22 +48,32 @@ export async function claim(db: Queryable, request: ClaimRequest): Promise<Claim
     if (!record) continue;
     const live = Number(record.expires_at) > now && (record.response !== null || Number(record.lease_until) > now);
     if (!live) continue;
-    if (record.payload_hash !== payloadHash) return { outcome: 'mismatch' };
-    if (record.response !== null) return { outcome: 'completed', response: record.response };
+    if (!samePayloadHash(record.payload_hash, payloadHash)) return { outcome: 'mismatch' };
+    if (record.response !== null) return { outcome: 'completed', response: unpackResponse(record.response) };
     return { outcome: 'in_progress' };
   }
   return { outcome: 'in_progress' };
 }
 
 export async function complete(db: Queryable, scope: string, key: string, response: StoredResponse): Promise<void> {
-  await db.query('UPDATE idempotency SET response = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(response)]);
+  await db.query('UPDATE idempotency SET response_z = $3 WHERE scope = $1 AND key = $2', [scope, key, packResponse(response)]);
 }
 
 export async function release(db: Queryable, scope: string, key: string): Promise<void> {
   await db.query('DELETE FROM idempotency WHERE scope = $1 AND key = $2', [scope, key]);
 }
 
-export async function purgeExpired(db: Queryable, now: number): Promise<number> {
-  const result = await db.query('DELETE FROM idempotency WHERE expires_at <= $1', [now]);
-  return result.rowCount ?? 0;
+/**
+ * Deletes expired records in batches, each one short statement of its own (autocommit):
+ * rows found through the expiry index, by ctid, skipping rows another transaction holds.
+ */
+export function purgeExpired(db: Queryable, now: number, options?: PurgeOptions): Promise<number> {
+  return purgeInBatches(async (limit) => {
+    const result = await db.query(
+      `DELETE FROM idempotency WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM idempotency WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+      [now, limit],
+    );
+    return result.rowCount ?? 0;
+  }, options);
 }

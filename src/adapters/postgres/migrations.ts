@@ -219,6 +219,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookings_holds_due ON bookings (((data->>'holdExpiresAt')::bigint), id COLLATE "C") WHERE status = 'PENDING';
     `,
   },
+  {
+    version: 10,
+    name: 'maintenance jobs: how far an unfinished rebuild or restore came',
+    sql: `
+      CREATE TABLE maintenance_jobs (
+        kind     text   PRIMARY KEY,
+        position bigint NOT NULL,
+        done     bigint NOT NULL,
+        total    bigint NOT NULL
+      );
+    `,
+  },
+  {
+    version: 11,
+    name: 'compact idempotency responses',
+    // New responses are written compressed here (see idempotencyRecords.ts); older ones stay
+    // readable in the jsonb column until they expire. Adding a null column rewrites nothing.
+    sql: `ALTER TABLE idempotency ADD COLUMN response_z bytea NULL;`,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { checkSchemaName } from './db.js';
+import { checkSchemaName, prepareStatements } from './db.js';
 import { migrate } from './migrations.js';
 import { PostgresStore } from './store.js';
 
@@ -23,6 +23,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...(schema === undefined ? {} : { options: `-c search_path=${schema},public` }),
   });
   pool.on('error', options.onIdleError ?? (() => {}));
+  pool.on('connect', prepareStatements);
   try {
     await migrate(pool, schema);
   } catch (error) {

@@ -121,10 +121,6 @@ export async function sectorRevision(db: Queryable, sectorId: string): Promise<n
 }
 
 /** Readiness: one round trip that reads no table. */
-export async function ping(db: Queryable): Promise<void> {
-  await db.query('SELECT 1');
-}
-
 export async function counts(db: Queryable): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
   const result = await db.query<{ restaurants: string; sectors: string; tables: string; bookings: string }>(
     `SELECT (SELECT count(*) FROM restaurants) AS restaurants, (SELECT count(*) FROM sectors) AS sectors,

@@ -5,8 +5,22 @@ import type { Pool } from 'pg';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
-import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type {
+  EventLogMaintenance,
+  EventMetadata,
+  EventStore,
+  MaintenanceJob,
+  PendingEvent,
+  RebuildOptions,
+  StoredEvent,
+} from '../../application/ports/eventStore.js';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  IdempotencyStore,
+  PurgeOptions,
+  StoredResponse,
+} from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
@@ -48,8 +62,20 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     this.commits.notify();
   }
 
-  rebuildProjections(): Promise<void> {
-    return maintenance.rebuildProjections(this.pool);
+  rebuildProjections(options?: RebuildOptions): Promise<void> {
+    return maintenance.rebuildProjections(this.pool, options);
+  }
+
+  lastPosition(): Promise<number> {
+    return maintenance.lastPosition(this.pool);
+  }
+
+  unfinishedJob(): Promise<MaintenanceJob | null> {
+    return maintenance.unfinishedJob(this.pool);
+  }
+
+  markRestore(total: number | null): Promise<void> {
+    return maintenance.markRestore(this.pool, total);
   }
 
   restaurant(id: string): Promise<Restaurant | null> {
@@ -112,8 +138,9 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.sectorRevision(this.pool, sectorId);
   }
 
+  /** Readiness: one trivial read, which fails while a rebuild or restore is unfinished. */
   ping(): Promise<void> {
-    return reads.ping(this.pool);
+    return maintenance.ping(this.pool);
   }
 
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }> {
@@ -132,8 +159,8 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return idempotency.release(this.pool, scope, key);
   }
 
-  purgeExpired(now: number): Promise<number> {
-    return idempotency.purgeExpired(this.pool, now);
+  purgeExpired(now: number, options?: PurgeOptions): Promise<number> {
+    return idempotency.purgeExpired(this.pool, now, options);
   }
 
   readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {

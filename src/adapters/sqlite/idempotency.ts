@@ -1,9 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ClaimRequest, ClaimResult, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import { packResponse, samePayloadHash, unpackResponse } from '../idempotencyRecords.js';
 
 interface RecordRow {
   payload_hash: string;
-  response: string | null;
+  response: Buffer | string | null;
   expires_at: number;
   lease_until: number;
 }
@@ -26,31 +27,33 @@ export class SqliteIdempotency {
     );
     this.finish = db.prepare('UPDATE idempotency SET response = ? WHERE scope = ? AND key = ?');
     this.forget = db.prepare('DELETE FROM idempotency WHERE scope = ? AND key = ? AND response IS NULL');
-    this.purge = db.prepare('DELETE FROM idempotency WHERE expires_at <= ?');
+    // A bounded batch through the expiry index: each is a short transaction of its own.
+    this.purge = db.prepare(
+      'DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)',
+    );
   }
 
   claim(request: ClaimRequest): ClaimResult {
     const row = this.find.get(request.scope, request.key) as RecordRow | undefined;
     const live = row && row.expires_at > request.now && (row.response !== null || row.lease_until > request.now);
     if (row && live) {
-      if (row.payload_hash !== request.payloadHash) return { outcome: 'mismatch' };
-      return row.response === null
-        ? { outcome: 'in_progress' }
-        : { outcome: 'completed', response: JSON.parse(row.response) as StoredResponse };
+      if (!samePayloadHash(row.payload_hash, request.payloadHash)) return { outcome: 'mismatch' };
+      return row.response === null ? { outcome: 'in_progress' } : { outcome: 'completed', response: unpackResponse(row.response) };
     }
     this.put.run(request);
     return { outcome: 'claimed' };
   }
 
   complete(scope: string, key: string, response: StoredResponse): void {
-    this.finish.run(JSON.stringify(response), scope, key);
+    this.finish.run(packResponse(response), scope, key);
   }
 
   release(scope: string, key: string): void {
     this.forget.run(scope, key);
   }
 
-  purgeExpired(now: number): number {
-    return this.purge.run(now).changes;
+  /** One batch of the purge: at most `limit` expired records. */
+  purgeBatch(now: number, limit: number): number {
+    return this.purge.run(now, limit).changes;
   }
 }

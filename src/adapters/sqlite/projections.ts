@@ -4,6 +4,7 @@ import { foldEvents, ProjectionBatch, type ProjectedRow, type Subject } from '..
 import { nameSeatConflict, type HeldSeat, type SeatChange } from '../../application/projections/seatClaims.js';
 import { LONG_SEAT_MS } from '../../application/ports/readModel.js';
 import { LONG_ROW } from './migrations.js';
+import { freshHolders } from '../freshHolders.js';
 
 export const PROJECTION_TABLES = ['restaurants', 'sectors', 'tables', 'bookings', 'booking_seats', 'blackouts', 'waitlist'] as const;
 
@@ -66,7 +67,7 @@ export class SqliteProjections {
   project(events: readonly StoredEvent[]): void {
     const batch = new ProjectionBatch();
     this.fold(batch, events);
-    this.writeSeats(batch.takeSeatChanges());
+    this.writeSeats(batch.takeSeatChanges(), freshHolders(events));
   }
 
   /** Folds a page of a replay and writes its rows; seats wait in the batch for `writeSeats`. */
@@ -83,8 +84,8 @@ export class SqliteProjections {
    * Releases every changed holder's seats, then writes the claims: the trigger
    * judges the seats as the whole batch leaves them (repack may swap tables).
    */
-  writeSeats(changes: readonly SeatChange[]): void {
-    for (const { holder } of changes) this.dropSeats.run(holder);
+  writeSeats(changes: readonly SeatChange[], fresh: ReadonlySet<string> = new Set()): void {
+    for (const { holder } of changes) if (!fresh.has(holder)) this.dropSeats.run(holder);
     for (const { claim } of changes) {
       if (!claim) continue;
       try {

@@ -1,10 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import type { EventLogMaintenance, EventMetadata, EventStore, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
-import type { ClaimRequest, ClaimResult, IdempotencyStore, StoredResponse } from '../../application/ports/idempotencyStore.js';
+import type {
+  EventLogMaintenance,
+  EventMetadata,
+  EventStore,
+  MaintenanceJob,
+  PendingEvent,
+  RebuildOptions,
+  StoredEvent,
+} from '../../application/ports/eventStore.js';
+import { runRebuild } from '../../application/maintenance/rebuild.js';
+import { unfinishedJobError } from '../../application/maintenance/jobs.js';
+import {
+  purgeInBatches,
+  type ClaimRequest,
+  type ClaimResult,
+  type IdempotencyStore,
+  type PurgeOptions,
+  type StoredResponse,
+} from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
-import { ProjectionBatch } from '../../application/projections/projectionBatch.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import { positionOf, withPositionCursors } from '../positionCursors.js';
@@ -55,6 +71,8 @@ export class SqliteStore
   private readonly commits = new CommitListeners();
   private readonly streamEvents: Statement;
   private readonly eventsAfter: Statement;
+  private bulk = false;
+  private readonly jobs: { find: Statement; put: Statement; drop: Statement; last: Statement; count: Statement };
 
   private constructor(private readonly db: Database) {
     super(db);
@@ -65,6 +83,13 @@ export class SqliteStore
     this.access = new SqliteAccess(db);
     this.streamEvents = db.prepare('SELECT * FROM events WHERE stream = ? ORDER BY version');
     this.eventsAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    this.jobs = {
+      find: db.prepare('SELECT kind, position, done, total FROM maintenance_jobs LIMIT 1'),
+      put: db.prepare('INSERT OR REPLACE INTO maintenance_jobs (kind, position, done, total) VALUES (@kind, @position, @done, @total)'),
+      drop: db.prepare('DELETE FROM maintenance_jobs WHERE kind = ?'),
+      last: db.prepare('SELECT MAX(position) AS position FROM events'),
+      count: db.prepare('SELECT COUNT(*) AS count FROM events'),
+    };
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -74,6 +99,7 @@ export class SqliteStore
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -262144');
     migrate(db);
     return new SqliteStore(db);
   }
@@ -93,26 +119,90 @@ export class SqliteStore
   }
 
   async importEvents(events: readonly StoredEvent[]): Promise<void> {
+    this.enterBulk();
     await this.writes.run(() => {
       this.appender.import(events);
     });
     this.commits.notify();
   }
 
-  async rebuildProjections(): Promise<void> {
+  async lastPosition(): Promise<number> {
+    return (this.jobs.last.get() as { position: number | null }).position ?? 0;
+  }
+
+  async unfinishedJob(): Promise<MaintenanceJob | null> {
+    return (this.jobs.find.get() as MaintenanceJob | undefined) ?? null;
+  }
+
+  async markRestore(total: number | null): Promise<void> {
     await this.writes.run(() => {
-      for (const table of PROJECTION_TABLES) this.db.exec(`DELETE FROM ${table}`);
-      this.db.exec(OUTDATE_REVISIONS);
-      const projections = new SqliteProjections(this.db);
-      const batch = new ProjectionBatch();
-      // Paged: a statement being iterated would block the projection writes on this connection.
-      for (let after = 0, page: EventRow[]; (page = this.eventsAfter.all(after, 1000) as EventRow[]).length > 0;) {
-        projections.fold(batch, page.map(toStored));
-        after = page[page.length - 1]!.position;
-      }
-      // Seats are written once, as the whole log leaves them.
-      projections.writeSeats(batch.takeSeatChanges());
+      if (total === null) this.jobs.drop.run('restore');
+      else this.jobs.put.run({ kind: 'restore', position: 0, done: 0, total });
     });
+    if (total === null) this.leaveBulk();
+  }
+
+  /**
+   * Imports and rebuilds write many large transactions: the WAL is copied back into the
+   * database once when they end, rather than after every commit (each copy rewrote the
+   * same index pages again). Every commit is still synced to the WAL.
+   */
+  private enterBulk(): void {
+    if (this.bulk) return;
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.bulk = true;
+  }
+
+  private leaveBulk(): void {
+    if (!this.bulk || !this.db.open) return;
+    this.bulk = false;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.pragma('wal_autocheckpoint = 1000');
+  }
+
+  /** Readiness: a trivial read, which fails while a rebuild or restore is unfinished. */
+  override async ping(): Promise<void> {
+    const job = this.jobs.find.get() as MaintenanceJob | undefined;
+    if (job) throw unfinishedJobError(job);
+  }
+
+  async rebuildProjections(options?: RebuildOptions): Promise<void> {
+    const projections = new SqliteProjections(this.db);
+    this.enterBulk();
+    try {
+      await this.rebuildIn(projections, options);
+    } finally {
+      this.leaveBulk();
+    }
+  }
+
+  private rebuildIn(projections: SqliteProjections, options?: RebuildOptions): Promise<void> {
+    return runRebuild(
+      {
+        job: () => this.unfinishedJob(),
+        start: () =>
+          this.writes.run(() => {
+            for (const table of PROJECTION_TABLES) this.db.exec(`DELETE FROM ${table}`);
+            this.db.exec(OUTDATE_REVISIONS);
+            const job: MaintenanceJob = {
+              kind: 'rebuild',
+              position: 0,
+              done: 0,
+              total: (this.jobs.count.get() as { count: number }).count,
+            };
+            this.jobs.put.run(job);
+            return job;
+          }),
+        readAll: (after, limit) => this.readAll(after, limit),
+        commit: (events, next) =>
+          this.writes.run(() => {
+            projections.project(events);
+            if (next) this.jobs.put.run(next);
+            else this.jobs.drop.run('rebuild');
+          }),
+      },
+      options,
+    );
   }
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
@@ -127,8 +217,8 @@ export class SqliteStore
     return this.writes.run(() => this.idempotency.release(scope, key));
   }
 
-  purgeExpired(now: number): Promise<number> {
-    return this.writes.run(() => this.idempotency.purgeExpired(now));
+  purgeExpired(now: number, options?: PurgeOptions): Promise<number> {
+    return purgeInBatches((limit) => this.writes.run(() => this.idempotency.purgeBatch(now, limit)), options);
   }
 
   // Subscriptions: the log in position order is the committed order (see subscriptions.ts).
@@ -241,6 +331,7 @@ export class SqliteStore
 
   async close(): Promise<void> {
     await this.writes.run(() => undefined);
+    this.leaveBulk();
     this.db.close();
   }
 }

@@ -41,6 +41,35 @@ export interface EventStore {
   readStream(stream: string): Promise<StoredEvent[]>;
 }
 
+/** How far a rebuild has come, in events of the log. */
+export interface RebuildProgress {
+  done: number;
+  total: number;
+}
+
+export interface RebuildOptions {
+  /** Events replayed per transaction (a batch never ends inside one append). */
+  batchEvents?: number;
+  /** Called after each committed batch. */
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Stops, as a crash would, once this many batches have committed: a test hook for resuming. */
+  stopAfterBatches?: number;
+}
+
+/**
+ * A maintenance job that has started and not finished. While one is recorded the
+ * projections do not match the whole log, and readiness (`ping`) fails.
+ * - `rebuild`: the projections hold the log replayed up to `position`; a rerun goes on from there.
+ * - `restore`: the store holds a backup up to its last event, projected; a rerun of the same
+ *   restore goes on after it.
+ */
+export interface MaintenanceJob {
+  kind: 'rebuild' | 'restore';
+  position: number;
+  done: number;
+  total: number;
+}
+
 /**
  * What operators need beyond the use cases: backup, restore and replay. Each
  * adapter also creates its schema through versioned migrations when opened.
@@ -50,9 +79,20 @@ export interface EventLogMaintenance {
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   /** Writes events as they were (positions, versions, times) into an empty log, projecting them. */
   importEvents(events: readonly StoredEvent[]): Promise<void>;
-  /** Empties every projection and replays the whole log into them. */
-  rebuildProjections(): Promise<void>;
+  /**
+   * Empties every projection and replays the whole log into them, in batches of
+   * one transaction each, recording how far it came (`unfinishedJob`): after an
+   * interruption, the next call goes on from the last committed batch.
+   */
+  rebuildProjections(options?: RebuildOptions): Promise<void>;
   close(): Promise<void>;
+  // Resumable maintenance. Every store here has them; a bare log without them restores only whole.
+  /** The last position in the log, 0 when empty. */
+  lastPosition?(): Promise<number>;
+  /** The unfinished rebuild or restore, if any. */
+  unfinishedJob?(): Promise<MaintenanceJob | null>;
+  /** Records that a restore has started (`total` events expected), or with `null`, that it has ended. */
+  markRestore?(total: number | null): Promise<void>;
 }
 
 /** The stream already exists, or moved on since it was read. */

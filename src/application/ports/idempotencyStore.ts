@@ -26,5 +26,30 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
   /** Forget a claim whose request failed, so that a retry runs again. */
   release(scope: string, key: string): Promise<void>;
-  purgeExpired(now: number): Promise<number>;
+  /**
+   * Deletes expired records in batches of at most `batchSize` (default 1000), each a
+   * transaction of its own, so that no lock is held for long; returns how many went.
+   */
+  purgeExpired(now: number, options?: PurgeOptions): Promise<number>;
+}
+
+export interface PurgeOptions {
+  batchSize?: number;
+  /** Called after each batch with how many it deleted. */
+  onBatch?: (deleted: number) => void;
+}
+
+/** Records deleted per purge transaction unless told otherwise. */
+const PURGE_BATCH = 1000;
+
+/** Runs `deleteBatch` until it deletes fewer than a full batch; the total deleted. */
+export async function purgeInBatches(deleteBatch: (limit: number) => Promise<number>, options: PurgeOptions = {}): Promise<number> {
+  const limit = Math.max(1, options.batchSize ?? PURGE_BATCH);
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch(limit);
+    if (deleted > 0) options.onBatch?.(deleted);
+    total += deleted;
+    if (deleted < limit) return total;
+  }
 }
