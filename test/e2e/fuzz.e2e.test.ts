@@ -215,7 +215,9 @@ function query(fields: Record<string, fc.Arbitrary<string>>, valid: fc.Arbitrary
     fc.constantFrom('date=%ZZ', 'partySize[]=1&partySize[]=2', 'partySize=1e3', 'duration=0x3c', '&&&', '=', 'a=%', 'limit=-0'),
   );
   // The valid query itself, untouched, so every run reaches the happy path often enough to be seen.
-  const untouched = valid.map((known) => new URLSearchParams(Object.fromEntries(Object.entries(known).map(([k, v]) => [k, asText(v)]))).toString());
+  const untouched = valid.map((known) =>
+    new URLSearchParams(Object.fromEntries(Object.entries(known).map(([k, v]) => [k, asText(v)]))).toString(),
+  );
   return fc.oneof({ weight: 5, arbitrary: structured }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: untouched });
 }
 
