@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSweeper } from '../../src/adapters/runtime/sweeper.js';
 import { composeFromConfig, type Composition } from '../../src/compose.js';
+import type { WokiBrain } from '../../src/application/wokiBrain.js';
 import { freshDatabase, postgresAvailable } from '../support/freshDatabase.js';
 
 /**
@@ -67,19 +68,7 @@ describe.each(stores)('the sweeper on $name', ({ open }) => {
   it('expires the due holds and reads no booking that is not due', { timeout: 60_000 }, async () => {
     opened = await open();
     const { app, store } = opened.composition;
-    clock.at = Date.parse('2025-10-01T12:00:00Z');
-    await app.registerRestaurant({
-      id: 'RS',
-      name: 'Sweep',
-      timezone: 'America/Argentina/Buenos_Aires',
-      largeGroups: { threshold: 8, holdMinutes: 30 },
-    });
-    await app.addSector({ id: 'SS', restaurantId: 'RS', name: 'Hall' });
-    for (let index = 1; index <= 12; index++)
-      await app.addTable({ id: `T${index}`, sectorId: 'SS', name: `T${index}`, minSize: 2, maxSize: 12 });
-
-    const book = (date: string, partySize: number) =>
-      app.createBooking({ restaurantId: 'RS', sectorId: 'SS', date, partySize, durationMinutes: 60, waitlist: false });
+    const book = await holdingFloor(app);
     // Three holds made first: they are the only ones due when the sweep runs.
     const due = [];
     for (const date of DATES.slice(0, 3)) due.push((await book(date, 10)).body.id);
@@ -118,18 +107,7 @@ describe.each(stores)('the sweeper on $name', ({ open }) => {
   it('reads, per sweep, only the bookings of the holds that are due', { timeout: 60_000 }, async () => {
     opened = await open();
     const { app, store } = opened.composition;
-    clock.at = Date.parse('2025-10-01T12:00:00Z');
-    await app.registerRestaurant({
-      id: 'RS',
-      name: 'Sweep',
-      timezone: 'America/Argentina/Buenos_Aires',
-      largeGroups: { threshold: 8, holdMinutes: 30 },
-    });
-    await app.addSector({ id: 'SS', restaurantId: 'RS', name: 'Hall' });
-    for (let index = 1; index <= 12; index++)
-      await app.addTable({ id: `T${index}`, sectorId: 'SS', name: `T${index}`, minSize: 2, maxSize: 12 });
-    const book = (date: string, partySize: number) =>
-      app.createBooking({ restaurantId: 'RS', sectorId: 'SS', date, partySize, durationMinutes: 60, waitlist: false });
+    const book = await holdingFloor(app);
     const due = [(await book(DATES[0]!, 10)).body.id, (await book(DATES[1]!, 10)).body.id];
     clock.at += 20 * MINUTE;
     for (const date of DATES) {
@@ -144,3 +122,19 @@ describe.each(stores)('the sweeper on $name', ({ open }) => {
     expect([...touched].sort()).toEqual([...due].sort());
   });
 });
+
+/** Restaurant RS whose parties of 8 or more are held 30 min for approval, 12 tables of 2–12; gives a booking call for it. */
+async function holdingFloor(app: WokiBrain) {
+  clock.at = Date.parse('2025-10-01T12:00:00Z');
+  await app.registerRestaurant({
+    id: 'RS',
+    name: 'Sweep',
+    timezone: 'America/Argentina/Buenos_Aires',
+    largeGroups: { threshold: 8, holdMinutes: 30 },
+  });
+  await app.addSector({ id: 'SS', restaurantId: 'RS', name: 'Hall' });
+  for (let index = 1; index <= 12; index++)
+    await app.addTable({ id: `T${index}`, sectorId: 'SS', name: `T${index}`, minSize: 2, maxSize: 12 });
+  return (date: string, partySize: number) =>
+    app.createBooking({ restaurantId: 'RS', sectorId: 'SS', date, partySize, durationMinutes: 60, waitlist: false });
+}
