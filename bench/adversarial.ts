@@ -7,7 +7,7 @@ import { describeSpec, mutate, parseSpec, randomSpec, type RandomSpec } from './
 import type { CaseRef, Job, Report } from './adversarialWorker.js';
 import { mulberry32 } from './prng.js';
 import { percentile } from './stats.js';
-import { ms, renderTable, type Column, type Row } from './table.js';
+import { BENCH_COLUMNS, ms, renderTable, type Row } from './table.js';
 
 /**
  * Issue 10's adversarial benchmark: inputs crafted to be the engine's worst cases,
@@ -330,19 +330,6 @@ export async function adversarialBench(options: AdversarialOptions): Promise<{ r
   return { rows, notes };
 }
 
-const COLUMNS: Column[] = [
-  { header: 'scale' },
-  { header: 'layer' },
-  { header: 'case' },
-  { header: 'sample', align: 'right' },
-  { header: 'p50', align: 'right' },
-  { header: 'p99', align: 'right' },
-  { header: 'throughput', align: 'right' },
-  { header: 'found', align: 'right' },
-  { header: 'target' },
-  { header: 'result' },
-];
-
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
     options: {
@@ -383,7 +370,7 @@ async function main(): Promise<void> {
       '',
       `WokiBrain adversarial engine benchmark (issue 10) — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}`,
       '',
-      ...renderTable(COLUMNS, rows),
+      ...renderTable(BENCH_COLUMNS, rows),
       '',
       ...notes,
       `${checked - misses}/${checked} targets met; total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,

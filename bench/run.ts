@@ -9,7 +9,7 @@ import { discoverAnswer, loadDiscover, loadDiscoverMix, loadPath, setUpBigSector
 import { benchDurableWrites, freshPostgres, freshSqlite, postgresReachable, type FreshStore, type WriteRow } from './durableWrites.js';
 import { loadCreates, type CreateLoad } from './httpWrites.js';
 import { buildOnce, serverEntry, settle, startBareServer, startServer, type RunningServer } from './server.js';
-import { ms, perSecond, renderTable, wholeMs, type Column, type Row } from './table.js';
+import { BENCH_COLUMNS, ms, perSecond, renderTable, wholeMs, type Row } from './table.js';
 
 const TARGET = {
   engineBigP99Ms: 5,
@@ -121,18 +121,7 @@ function httpRow(scale: string, what: string, r: LoadResult, target: HttpTarget,
 
 /** No target: plain Fastify, one route sending the bytes of the case's cached answer. */
 function bareRow(c: BenchCase, r: LoadResult): string[] {
-  return [
-    'bare Fastify',
-    'HTTP',
-    `same bytes as ${c.scale === 'big' ? '100 tables' : 'demo'}, ${caseLabel(c)}`,
-    `${r.total.toLocaleString('en-US')} req / ${r.seconds.toFixed(0)} s`,
-    wholeMs(r.p50Ms),
-    wholeMs(r.p99Ms),
-    perSecond(r.requestsPerSecond),
-    '—',
-    '— (reference)',
-    r.failures > 0 ? `${r.failures} failed` : '—',
-  ];
+  return referenceRow('bare Fastify', `same bytes as ${c.scale === 'big' ? '100 tables' : 'demo'}, ${caseLabel(c)}`, r);
 }
 
 function shareOfBareRow(c: BenchCase, cached: LoadResult, bare: LoadResult): string[] {
@@ -186,10 +175,15 @@ function httpCreateRow(r: CreateLoad): string[] {
 
 /** No target: what the same server answers when the route does no work. */
 function baselineRow(r: LoadResult): string[] {
+  return referenceRow('server baseline', 'GET /health/live (no discover)', r);
+}
+
+/** A load row measured for comparison only: no target of its own. */
+function referenceRow(scale: string, label: string, r: LoadResult): string[] {
   return [
-    'server baseline',
+    scale,
     'HTTP',
-    'GET /health/live (no discover)',
+    label,
     `${r.total.toLocaleString('en-US')} req / ${r.seconds.toFixed(0)} s`,
     wholeMs(r.p50Ms),
     wholeMs(r.p99Ms),
@@ -316,18 +310,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const columns: Column[] = [
-    { header: 'scale' },
-    { header: 'layer' },
-    { header: 'case' },
-    { header: 'sample', align: 'right' },
-    { header: 'p50', align: 'right' },
-    { header: 'p99', align: 'right' },
-    { header: 'throughput', align: 'right' },
-    { header: 'found', align: 'right' },
-    { header: 'target' },
-    { header: 'result' },
-  ];
   const sections = [engineRows, httpRows, writeRows].filter((section) => section.length > 0);
   const rows: Row[] = sections.flatMap((section, i) => (i === 0 ? section : [null, ...section]));
   const cpu = cpus();
@@ -341,7 +323,7 @@ async function main(): Promise<void> {
       `bare Fastify: a process of its own, one route, the same bytes, in turns with the cached answer (best of ${BARE_ROUNDS} each); ` +
       '"found" of the parties row: parties with candidates (409 no_capacity counts as an answer)',
     '',
-    ...renderTable(columns, rows),
+    ...renderTable(BENCH_COLUMNS, rows),
     '',
   ];
   lines.push(...adversarialNotes);

@@ -8,6 +8,20 @@ export interface Column {
 /** A row of cells, or `null` for a separator line. */
 export type Row = readonly string[] | null;
 
+/** The columns every benchmark table prints, so their rows line up and read alike. */
+export const BENCH_COLUMNS: readonly Column[] = [
+  { header: 'scale' },
+  { header: 'layer' },
+  { header: 'case' },
+  { header: 'sample', align: 'right' },
+  { header: 'p50', align: 'right' },
+  { header: 'p99', align: 'right' },
+  { header: 'throughput', align: 'right' },
+  { header: 'found', align: 'right' },
+  { header: 'target' },
+  { header: 'result' },
+];
+
 /** Plain-text table with aligned columns, as a list of lines. */
 export function renderTable(columns: readonly Column[], rows: readonly Row[]): string[] {
   const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row ? (row[i] ?? '').length : 0))));
