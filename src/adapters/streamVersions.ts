@@ -1,4 +1,4 @@
-import { StreamVersionConflict, type PendingEvent } from '../application/ports/eventStore.js';
+import { StreamVersionConflict, type EventMetadata, type PendingEvent, type StoredEvent } from '../application/ports/eventStore.js';
 
 /**
  * The version each pending event gets, given the streams' current versions;
@@ -14,4 +14,23 @@ export function nextVersions(pending: readonly PendingEvent[], currentOf: (strea
     seen.set(stream, actual + 1);
     return actual + 1;
   });
+}
+
+/** The events as they will be stored, numbered from `firstPosition`; without it, position 0 until the store's insert numbers them. */
+export function toStored(
+  pending: readonly PendingEvent[],
+  versions: readonly number[],
+  metadata: EventMetadata,
+  recordedAt: number,
+  firstPosition?: number,
+): StoredEvent[] {
+  return pending.map(({ stream, event }, index) => ({
+    position: firstPosition === undefined ? 0 : firstPosition + index,
+    stream,
+    version: versions[index]!,
+    type: event.type,
+    data: structuredClone(event.data),
+    metadata: { ...metadata },
+    recordedAt,
+  }));
 }

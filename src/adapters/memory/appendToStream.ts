@@ -1,5 +1,5 @@
 import type { EventMetadata, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
-import { nextVersions } from '../streamVersions.js';
+import { nextVersions, toStored } from '../streamVersions.js';
 import type { MemoryProjections } from './projections.js';
 
 /**
@@ -15,15 +15,7 @@ export class MemoryLog {
   append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): StoredEvent[] {
     const versions = nextVersions(pending, (stream) => this.versions.get(stream) ?? 0);
     const first = (this.events.at(-1)?.position ?? 0) + 1;
-    const stored = pending.map(({ stream, event }, index) => ({
-      position: first + index,
-      stream,
-      version: versions[index]!,
-      type: event.type,
-      data: structuredClone(event.data),
-      metadata: { ...metadata },
-      recordedAt,
-    }));
+    const stored = toStored(pending, versions, metadata, recordedAt, first);
     this.commit(stored);
     return stored.map((event) => structuredClone(event));
   }

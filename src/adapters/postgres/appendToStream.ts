@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { StreamVersionConflict, type EventMetadata, type PendingEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
-import { nextVersions } from '../streamVersions.js';
+import { nextVersions, toStored } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
 import {
   AmbiguousRefusal,
@@ -80,19 +80,6 @@ async function appendOnce(
     if (writes.release.length > 0) await client.query('DELETE FROM booking_seats WHERE booking_id = ANY($1::text[])', [writes.release]);
     return insertAndProject(client, stored, writes);
   });
-}
-
-/** The events as they will be stored; positions are filled in by the insert. */
-function toStored(pending: readonly PendingEvent[], versions: number[], metadata: EventMetadata, recordedAt: number): StoredEvent[] {
-  return pending.map(({ stream, event }, index) => ({
-    position: 0,
-    stream,
-    version: versions[index]!,
-    type: event.type,
-    data: structuredClone(event.data),
-    metadata: { ...metadata },
-    recordedAt,
-  }));
 }
 
 const INSERT_EVENTS = (rows: string) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at)
