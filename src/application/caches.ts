@@ -129,9 +129,11 @@ export interface PinnedSector extends SectorContext {
  * the store once. `undefined` when the restaurant or the sector does not exist, or
  * the sector is another restaurant's: the caller takes its ordinary path, and its errors.
  *
- * Restaurants and sectors never change once registered (no event changes them);
- * an event that ever does must move the revisions of the sectors concerned, or
- * this memo keeps serving what they were.
+ * Restaurants and sectors change through settings events (`RestaurantUpdated`,
+ * `SectorUpdated`), whose projection moves the revision of every sector concerned
+ * (a restaurant's: each of its sectors, listed in the event under the lock that
+ * sector creation takes too), so this memo never serves what they were. Any other
+ * event that ever changes them must do the same.
  */
 export async function pinSector(
   reads: ReadModel,
@@ -207,6 +209,9 @@ class PinnedReads implements ReadModel {
   }
   expiredHolds(now: number, limit: number) {
     return this.store.expiredHolds(now, limit);
+  }
+  dueNoShows(now: number, limit: number) {
+    return this.store.dueNoShows(now, limit);
   }
   counts() {
     return this.store.counts();

@@ -21,6 +21,7 @@ export function bookingView(booking: Booking, zone: string): BookingView {
     end: formatInstant(zone, booking.end),
     durationMinutes: booking.durationMinutes,
     status: booking.status,
+    source: booking.source ?? 'online',
     createdAt: formatInstant(zone, booking.createdAt, true),
     updatedAt: formatInstant(zone, booking.updatedAt, true),
   };
@@ -29,6 +30,11 @@ export function bookingView(booking: Booking, zone: string): BookingView {
   }
   if (booking.statusReason !== undefined) view.statusReason = booking.statusReason;
   if (booking.holdExpiresAt !== undefined) view.holdExpiresAt = formatInstant(zone, booking.holdExpiresAt, true);
+  for (const field of ['seatedAt', 'seatedUntil', 'finishedAt', 'noShowAt'] as const) {
+    if (booking[field] !== undefined) view[field] = formatInstant(zone, booking[field], true);
+  }
+  if (booking.noShowAutomatic !== undefined) view.noShowAutomatic = booking.noShowAutomatic;
+  if (booking.pacingOverride !== undefined) view.pacingOverride = { ...booking.pacingOverride };
   return view;
 }
 

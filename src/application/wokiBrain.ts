@@ -15,6 +15,10 @@ import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackout
 import { cancelBooking } from './commands/cancelBooking.js';
 import { createBooking, type Booked, type CreatedBooking, type Presenter } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
+import { finishBooking, markDueNoShows, markNoShow, seatBooking, undoStep } from './commands/floor.js';
+import { seatWalkIn } from './commands/walkIns.js';
+import type { FloorQuery, SeatOptions, WalkInInput } from './contracts/floor.js';
+import { floorView } from './queries/floorView.js';
 import { repackSector } from './commands/repack.js';
 import { seedDemo } from './commands/seedDemo.js';
 import { addSector, addTable, registerRestaurant } from './commands/setup.js';
@@ -32,6 +36,9 @@ import { bookingHistory } from './queries/bookingHistory.js';
 import { getBooking, listDay } from './queries/bookingQueries.js';
 import { discover } from './queries/discover.js';
 import { pinSector } from './caches.js';
+import { updateRestaurant, updateSector, updateTable } from './commands/settings.js';
+import type { RestaurantPatch, SectorPatch, TablePatch } from './contracts/settings.js';
+import { channelOfCaller } from './access/channel.js';
 
 /** In-process callers (sweeper, CLI, tests) act for the platform. */
 const SYSTEM: Caller = { actor: 'system' };
@@ -111,17 +118,17 @@ export function createWokiBrain(deps: Dependencies) {
       // No sector: every sector of the restaurant, under the same restaurant-level check.
       if (query.sectorId === undefined) {
         await requireRestaurantAccess(caller, 'discover', query.restaurantId);
-        return discover(deps, query);
+        return discover(deps, query, channelOfCaller(caller, query.restaurantId));
       }
       // One read of the store for a known sector: its revision; the restaurant (for the check) and the sector come from the memo.
       const pinned =
         query.sectorId === undefined ? undefined : await pinSector(deps.reads, deps.caches.sectors, query.restaurantId, query.sectorId);
       if (!pinned) {
         await requireRestaurantAccess(caller, 'discover', query.restaurantId);
-        return discover(deps, query);
+        return discover(deps, query, channelOfCaller(caller, query.restaurantId));
       }
       requireAccess(deps, caller, 'discover', { restaurantId: query.restaurantId, publicBooking: pinned.restaurant.publicBooking });
-      return discover({ ...deps, reads: pinned.reads }, query);
+      return discover({ ...deps, reads: pinned.reads }, query, channelOfCaller(caller, query.restaurantId));
     },
     createBooking: bookOrWait,
     listDay: async (query: DayQuery, caller: Caller = SYSTEM) => {
@@ -149,6 +156,32 @@ export function createWokiBrain(deps: Dependencies) {
       return shownTo(caller, await answerHold(deps, id, 'reject', caller), bookingResource(id));
     },
     expireHolds: () => expireHolds(deps),
+    seatBooking: async (id: string, options: SeatOptions = {}, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await seatBooking(deps, id, options, caller), bookingResource(id));
+    },
+    finishBooking: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await finishBooking(deps, id, caller), bookingResource(id));
+    },
+    markNoShow: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await markNoShow(deps, id, caller), bookingResource(id));
+    },
+    undoFloorStep: async (id: string, caller: Caller = SYSTEM) => {
+      await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await undoStep(deps, id, caller), bookingResource(id));
+    },
+    markDueNoShows: () => markDueNoShows(deps),
+    seatWalkIn: async (input: WalkInInput, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'serveFloor', input.restaurantId);
+      const view = await seatWalkIn(deps, input, caller);
+      return shownTo(caller, view, bookingResource(view.id));
+    },
+    floorView: async (query: FloorQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'readBookings', query.restaurantId);
+      return floorView(deps, query);
+    },
     getWaitlistEntry: async (id: string, caller: Caller = SYSTEM) => {
       await requireEntryAccess(caller, 'readBooking', id);
       return getWaitlistEntry(deps, id);
@@ -189,6 +222,21 @@ export function createWokiBrain(deps: Dependencies) {
     addTable: async (input: TableInput, caller: Caller = SYSTEM) => {
       await requireSectorAccess(caller, 'configureRestaurant', input.sectorId);
       return addTable(deps, input, caller);
+    },
+    updateRestaurant: async (id: string, patch: RestaurantPatch, caller: Caller = SYSTEM) => {
+      const restaurant = await deps.reads.restaurant(id);
+      await requireAccessTo(deps, caller, 'manageService', restaurant && { restaurantId: id }, `restaurant ${id}`);
+      return updateRestaurant(deps, id, patch, caller);
+    },
+    updateSector: async (id: string, patch: SectorPatch, caller: Caller = SYSTEM) => {
+      await requireSectorAccess(caller, 'manageService', id);
+      return updateSector(deps, id, patch, caller);
+    },
+    updateTable: async (id: string, patch: TablePatch, caller: Caller = SYSTEM) => {
+      const table = await deps.reads.table(id);
+      const sector = table && (await deps.reads.sector(table.sectorId));
+      await requireAccessTo(deps, caller, 'manageService', sector, `table ${id}`);
+      return updateTable(deps, id, patch, caller);
     },
     seedDemo: (caller: Caller = SYSTEM) => {
       requireAccess(deps, caller, 'administerPlatform', {});

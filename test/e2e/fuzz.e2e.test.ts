@@ -382,6 +382,61 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
     );
   });
 
+  it('POST /woki/bookings/:id/{seat,finish,no-show,undo} (never B1)', async () => {
+    current = 'POST /woki/bookings/:id/step';
+    const stepBody = fc.option(payload({ extend: fc.boolean() }, fc.record({ extend: fc.boolean() })), { nil: null });
+    await fc.assert(
+      fc.asyncProperty(
+        prefix,
+        pathId.filter((id) => id !== 'B1'),
+        fc.constantFrom('seat', 'finish', 'no-show', 'undo'),
+        stepBody,
+        async (p, id, step, body) => check(await send('POST', `${p}/woki/bookings/${id}/${step}`, body), `${step} ${id}`),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('POST /woki/walkins', async () => {
+    current = 'POST /woki/walkins';
+    const validWalkIn = fc.record({
+      restaurantId: fc.constantFrom('R1', 'RF'),
+      partySize: fc.integer({ min: 1, max: 6 }),
+      durationMinutes: fc.integer({ min: 2, max: 8 }).map((q) => q * 15),
+      allowShort: fc.boolean(),
+    });
+    const walkInFields = {
+      restaurantId: ids,
+      sectorId: ids,
+      partySize: fc.integer({ min: -2, max: 1200 }),
+      durationMinutes: fc.integer({ min: -1, max: 100 }).map((q) => q * 15),
+      allowShort: fc.boolean(),
+    };
+    await fc.assert(
+      fc.asyncProperty(prefix, payload(walkInFields, validWalkIn), async (p, body) =>
+        check(await send('POST', `${p}/woki/walkins`, body), JSON.stringify(body).slice(0, 200)),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('GET /woki/floor', async () => {
+    current = 'GET /woki/floor';
+    const instants = fc.oneof(
+      fc.constantFrom('2025-10-22T20:30:00-03:00', '2025-11-02T01:30:00-04:00', '2025-11-02T01:30:00Z', 'now', '2025-13-01T00:00:00Z'),
+      fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString()),
+    );
+    const validFloor = fc.record({ place, at: fc.option(instants, { nil: undefined }) }).map(({ place: where, at }) => ({
+      ...where,
+      ...(at === undefined || !at.startsWith('2025-1') ? {} : { at }),
+    }));
+    const floorQuery = query({ restaurantId: ids, sectorId: ids, at: instants }, validFloor);
+    await fc.assert(
+      fc.asyncProperty(prefix, floorQuery, async (p, q) => check(await send('GET', `${p}/woki/floor?${q}`, null), q)),
+      { numRuns: RUNS },
+    );
+  });
+
   for (const [path, fields] of Object.entries(adminBodies)) {
     it(`POST ${path} (with, without and with a wrong admin secret)`, async () => {
       current = `POST ${path}`;
@@ -406,6 +461,7 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
       'GET /woki/discover',
       'POST /woki/bookings',
       'GET /woki/bookings/day and GET /woki/bookings',
+      'GET /woki/floor',
       'POST /admin/tables',
     ]) {
       expect([...(seen.get(endpoint) ?? [])].sort(), endpoint).toEqual([2, 4]);

@@ -45,6 +45,7 @@ const EXPECTED_SQLITE: Record<keyof typeof SQLITE_HOT_QUERIES | 'overlapTrigger'
   waitingEntries: { uses: ['waitlist_waiting (status=? AND sector_id=?)'] },
   sectorsWithWaiting: { uses: ['waitlist_waiting (status=?)'] },
   expiredHolds: { uses: ['bookings_holds_due (<expr><?)'] },
+  dueNoShows: { uses: ['bookings_no_shows_due (<expr><?)'] },
   // One step down the primary key, backwards from the new row's end (see SEAT_OVERLAP_CHECK).
   overlapTrigger: { uses: ['sqlite_autoindex_booking_seats_1 (table_id=? AND start_ms<?)'] },
 };
@@ -167,6 +168,7 @@ const EXPECTED_POSTGRES: Record<keyof typeof POSTGRES_HOT_QUERIES, Expectation> 
   waitingEntries: { uses: ['waitlist_waiting'] },
   sectorsWithWaiting: { uses: ['waitlist_waiting'] },
   expiredHolds: { uses: ['bookings_holds_due'] },
+  dueNoShows: { uses: ['bookings_no_shows_due'] },
 };
 
 function postgresProblems(root: PgPlanNode, expectation: Expectation): string[] {
@@ -238,6 +240,7 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
     waitingEntries: ['S7'],
     sectorsWithWaiting: [],
     expiredHolds: [SPAN.start, 100],
+    dueNoShows: [SPAN.start, 100],
   };
 
   async function planOf(name: keyof typeof POSTGRES_HOT_QUERIES): Promise<PgPlanNode> {

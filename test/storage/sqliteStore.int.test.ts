@@ -57,6 +57,7 @@ describe('SqliteStore specifics', () => {
         { version: 6 },
         { version: 7 },
         { version: 8 },
+        { version: 9 },
       ]);
       db.close();
       await again.close();

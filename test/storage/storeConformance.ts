@@ -489,6 +489,53 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect(await store.expiredHolds(RECORDED_AT + 120_000, 1000)).not.toContain(hold.id);
       });
 
+      it('keeps the seats a floor step leaves: early seat, finish, no-show, undo, walk-in; lists due no-shows', async () => {
+        const world = await newWorld(1);
+        const [t1] = world.tableIds as [string];
+        const step = (bookingId: string, expectedVersion: number, event: DomainEvent) =>
+          append([{ stream: streams.booking(bookingId), expectedVersion, event }]);
+        const held = async (id: string) => blocksOf(await store.seatBlocks(world.sectorId, { start: at(-120), end: at(240) }), id);
+        const party = bookingIn(world, [t1], at(0), at(90), { noShowDueAt: at(15) });
+        await confirm(party);
+        expect(await store.dueNoShows(at(14), 1000)).not.toContain(party.id);
+        expect(await store.dueNoShows(at(15), 1000)).toContain(party.id);
+
+        // Seated 30 minutes early: the table is kept from then; the booking's own times stay.
+        await step(party.id, 1, { type: 'BookingSeated', data: { bookingId: party.id, at: at(-30), seatedUntil: at(90) } });
+        expect(await held(party.id)).toEqual([[at(-30), at(90)]]);
+        expect((await store.booking(party.id))?.value).toMatchObject({ status: 'SEATED', start: at(0), seatedAt: at(-30) });
+        expect(await store.dueNoShows(at(60), 1000)).not.toContain(party.id);
+        // Finished early: free from then, for a walk-in born seated.
+        await step(party.id, 2, { type: 'BookingFinished', data: { bookingId: party.id, at: at(40) } });
+        expect(await held(party.id)).toEqual([[at(-30), at(40)]]);
+        const walkIn = bookingIn(world, [t1], at(41), at(71), {
+          status: 'SEATED',
+          source: 'walk_in',
+          seatedAt: at(41),
+          seatedUntil: at(71),
+        });
+        await append([
+          { stream: streams.booking(walkIn.id), expectedVersion: 'none', event: { type: 'WalkInSeated', data: { booking: walkIn } } },
+        ]);
+        expect(await store.booking(walkIn.id)).toEqual({ value: walkIn, version: 1 });
+        expect(await held(walkIn.id)).toEqual([[at(41), at(71)]]);
+        // Undoing the finish would take the table back over the walk-in: refused.
+        await expect(
+          step(party.id, 3, { type: 'BookingStepUndone', data: { bookingId: party.id, at: at(45), undid: 'finish' } }),
+        ).rejects.toBeInstanceOf(SeatConflict);
+
+        // A no-show keeps its table only up to the instant it was marked; its undo takes the whole stay back.
+        const missed = bookingIn(world, [t1], at(120), at(180), { noShowDueAt: at(135) });
+        await confirm(missed);
+        await step(missed.id, 1, { type: 'BookingMarkedNoShow', data: { bookingId: missed.id, at: at(135), automatic: true } });
+        expect(await held(missed.id)).toEqual([[at(120), at(135)]]);
+        expect(await store.dueNoShows(at(200), 1000)).not.toContain(missed.id);
+        await step(missed.id, 2, { type: 'BookingStepUndone', data: { bookingId: missed.id, at: at(140), undid: 'no_show' } });
+        expect((await store.booking(missed.id))?.value).toMatchObject({ status: 'CONFIRMED', noShowDueAt: at(135) });
+        expect((await store.booking(missed.id))?.value.noShowAt).toBeUndefined();
+        expect(await held(missed.id)).toEqual([[at(120), at(180)]]);
+      });
+
       it('lets a blackout hold seats like a booking: refused over bookings, refusing bookings, freed when lifted', async () => {
         const world = await newWorld(3);
         const [t1, t2, t3] = world.tableIds as [string, string, string];
@@ -1050,4 +1097,10 @@ function table(id: string, sectorId: string): Table {
 
 function tableAdded(id: string, sectorId: string): DomainEvent {
   return { type: 'TableAdded', data: { table: table(id, sectorId) } };
+}
+
+/** The intervals the blocks of one holder keep, once per interval (a booking holds each of its tables over the same one). */
+function blocksOf(blocks: readonly SeatBlock[], holder: string): [number, number][] {
+  const kept = new Set(blocks.filter((block) => block.source.id === holder).map((block) => `${block.start}|${block.end}`));
+  return [...kept].map((interval) => interval.split('|').map(Number) as [number, number]);
 }

@@ -24,30 +24,45 @@ const clock = {
 const DATES = ['2025-10-20', '2025-10-21', '2025-10-22', '2025-10-23', '2025-10-24'];
 const pgReady = await postgresAvailable();
 
-async function openSqlite(): Promise<{ composition: Composition; close(): Promise<void> }> {
+interface Opened {
+  composition: Composition;
+  /** A second process on the same store. */
+  another(): Promise<Composition>;
+  close(): Promise<void>;
+}
+
+async function openSqlite(): Promise<Opened> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wokibrain-sweeper-'));
-  const composition = await composeFromConfig(
-    { store: 'sqlite', dataDir, databaseUrl: undefined, redisUrl: undefined, idempotencyRetentionMs: 60_000 },
-    { clock },
-  );
+  const config = { store: 'sqlite', dataDir, databaseUrl: undefined, redisUrl: undefined, idempotencyRetentionMs: 60_000 } as const;
+  const composition = await composeFromConfig(config, { clock });
+  const others: Composition[] = [];
   return {
     composition,
+    another: async () => others[others.push(await composeFromConfig(config, { clock })) - 1]!,
     close: async () => {
+      for (const other of others) await other.close();
       await composition.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function openPostgres(): Promise<{ composition: Composition; close(): Promise<void> }> {
+async function openPostgres(): Promise<Opened> {
   const database = await freshDatabase();
-  const composition = await composeFromConfig(
-    { store: 'postgres', dataDir: '.', databaseUrl: database.url, redisUrl: undefined, idempotencyRetentionMs: 60_000 },
-    { clock },
-  );
+  const config = {
+    store: 'postgres',
+    dataDir: '.',
+    databaseUrl: database.url,
+    redisUrl: undefined,
+    idempotencyRetentionMs: 60_000,
+  } as const;
+  const composition = await composeFromConfig(config, { clock });
+  const others: Composition[] = [];
   return {
     composition,
+    another: async () => others[others.push(await composeFromConfig(config, { clock })) - 1]!,
     close: async () => {
+      for (const other of others) await other.close();
       await composition.close();
       await database.drop();
     },
@@ -57,7 +72,7 @@ async function openPostgres(): Promise<{ composition: Composition; close(): Prom
 const stores = [{ name: 'sqlite', open: openSqlite }, ...(pgReady ? [{ name: 'postgres', open: openPostgres }] : [])];
 
 describe.each(stores)('the sweeper on $name', ({ open }) => {
-  let opened: Awaited<ReturnType<typeof openSqlite>> | undefined;
+  let opened: Opened | undefined;
 
   afterEach(async () => {
     await opened?.close();
@@ -120,6 +135,43 @@ describe.each(stores)('the sweeper on $name', ({ open }) => {
     expect(await app.expireHolds()).toBe(due.length);
     const touched = new Set(read.mock.calls.map(([id]) => id));
     expect([...touched].sort()).toEqual([...due].sort());
+  });
+});
+
+describe.each(stores)('the no-show sweep on $name', ({ open }) => {
+  let opened: Opened | undefined;
+
+  afterEach(async () => {
+    await opened?.close();
+    opened = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it('marks each due no-show once, from two processes, and reads no booking that is not due', { timeout: 60_000 }, async () => {
+    opened = await open();
+    const { app, store } = opened.composition;
+    const book = await holdingFloor(app);
+    // Twelve tables: the first twelve parties of a date sit at 00:00 local, the next twelve at 01:00.
+    const ids: Record<string, string[]> = {};
+    for (const date of DATES.slice(0, 2)) {
+      ids[date] = [];
+      for (let index = 0; index < 24; index++) ids[date].push((await book(date, 2)).body.id);
+    }
+    // 00:15 local on the first date (UTC−3): the grace of its 00:00 parties has just run out.
+    clock.at = Date.parse(`${DATES[0]}T00:15:00-03:00`);
+    const due = ids[DATES[0]!]!.slice(0, 12);
+    const other = await opened.another();
+    const read = vi.spyOn(store, 'booking');
+    const [mine, theirs] = await Promise.all([app.markDueNoShows(), other.app.markDueNoShows()]);
+    expect(mine + theirs).toBe(due.length);
+    expect(new Set(read.mock.calls.map(([id]) => id)).size).toBeLessThanOrEqual(due.length);
+    for (const id of read.mock.calls.map(([id]) => id)) expect(due).toContain(id);
+    for (const id of due) {
+      expect((await app.getBooking(id)).status).toBe('NO_SHOW');
+      expect((await store.readStream(`booking-${id}`)).map((event) => event.type)).toEqual(['BookingConfirmed', 'BookingMarkedNoShow']);
+    }
+    for (const id of [...ids[DATES[0]!]!.slice(12), ...ids[DATES[1]!]!]) expect((await app.getBooking(id)).status).toBe('CONFIRMED');
+    expect(await app.markDueNoShows()).toBe(0);
   });
 });
 

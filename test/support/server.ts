@@ -208,7 +208,7 @@ export function expectError(reply: Reply, status: number, code: string): void {
  * Any 4xx/5xx body: an object with a catalogue `error` and a non-empty `detail`
  * string. SPEC §4 allows further fields; only `seats_taken` (what is in the way),
  * `idempotency_in_progress` (when to retry) and `no_capacity` (its alternatives,
- * for callers who may discover) add any.
+ * for callers who may discover, or a walk-in's `nextFreeAt`) add any.
  */
 export function expectErrorShape(reply: Reply): void {
   expect(reply.headers.get('content-type') ?? '').toContain('application/json');
@@ -216,7 +216,7 @@ export function expectErrorShape(reply: Reply): void {
   expect(typeof body, `body of ${reply.status}: ${reply.text}`).toBe('object');
   expect(body).not.toBeNull();
   const extra: Record<string, string[]> = { seats_taken: ['blackouts', 'bookings'], idempotency_in_progress: ['retryAfterSeconds'] };
-  const optional: Record<string, string[]> = { no_capacity: ['alternatives'] };
+  const optional: Record<string, string[]> = { no_capacity: ['alternatives', 'nextFreeAt'] };
   const keys = Object.keys(body).filter((key) => !(optional[body.error as string] ?? []).includes(key));
   expect(keys.sort()).toEqual(['detail', 'error', ...(extra[body.error as string] ?? [])].sort());
   if (body.alternatives !== undefined) expect(Array.isArray(body.alternatives)).toBe(true);

@@ -47,6 +47,8 @@ function createCommand(overrides: Partial<CreateBooking> = {}): CreateBooking {
     guestName: 'Ada',
     guestEmail: 'ada@example.com',
     now: T0,
+    source: 'online',
+    noShowAfterMinutes: 15,
     ...overrides,
   };
 }
@@ -104,6 +106,8 @@ describe('decideCreate', () => {
               end: DINNER + 90 * MINUTE,
               durationMinutes: 90,
               status: 'CONFIRMED',
+              source: 'online',
+              noShowDueAt: DINNER + 15 * MINUTE,
               guestName: 'Ada',
               guestEmail: 'ada@example.com',
               createdAt: T0,
@@ -126,6 +130,8 @@ describe('decideCreate', () => {
             booking: {
               ...booking({ partySize: 8, guestName: 'Ada', guestEmail: 'ada@example.com' }),
               status: 'PENDING',
+              source: 'online',
+              noShowDueAt: DINNER + 15 * MINUTE,
               holdExpiresAt: T0 + 20 * MINUTE,
             },
           },

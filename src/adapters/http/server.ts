@@ -20,6 +20,8 @@ import { bookingRoutes } from './routes/bookingRoutes.js';
 import type { StoreProbe } from '../../application/ports/readModel.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { staffRoutes } from './routes/staffRoutes.js';
+import { settingsRoutes } from './routes/settingsRoutes.js';
+import { floorRoutes } from './routes/floorRoutes.js';
 
 export interface HttpOptions {
   app: WokiBrain;
@@ -86,7 +88,7 @@ export async function buildHttpServer({
         version,
         description: 'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
       },
-      tags: [{ name: 'bookings' }, { name: 'blackouts' }, { name: 'admin' }, { name: 'operations' }],
+      tags: [{ name: 'bookings' }, { name: 'floor' }, { name: 'blackouts' }, { name: 'admin' }, { name: 'operations' }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -101,8 +103,10 @@ export async function buildHttpServer({
     await server.register(bookingRoutes, { prefix, app, hidden });
     await server.register(adminRoutes, { prefix, app, hidden });
     await server.register(staffRoutes, { prefix, app, hidden });
+    await server.register(floorRoutes, { prefix, app, hidden });
     await server.register(blackoutRoutes, { prefix, app, hidden });
     await server.register(accessRoutes, { prefix, app, hidden });
+    await server.register(settingsRoutes, { prefix, app, hidden });
   }
 
   for (const prefix of ['/api/v1', '']) {

@@ -32,6 +32,8 @@ export class MemoryProjections {
   readonly claimsBySector = new Map<string, Set<string>>();
   /** PENDING bookings and WAITING entries: what the sweeper looks at, without walking every row. */
   readonly pendingHolds = new Set<string>();
+  /** CONFIRMED bookings the sweeper may have to mark no-shows. */
+  readonly awaitingNoShow = new Set<string>();
   readonly waitingEntries = new Set<string>();
   /** Never reset, not even by a rebuild, so that no cached answer outlives a change. */
   readonly revisions = new Map<string, number>();
@@ -50,6 +52,7 @@ export class MemoryProjections {
     for (const rows of Object.values(this.rows)) rows.clear();
     for (const index of [this.tablesBySector, this.bookingsBySector, this.claims, this.claimsByTable, this.claimsBySector]) index.clear();
     this.pendingHolds.clear();
+    this.awaitingNoShow.clear();
     this.waitingEntries.clear();
   }
 
@@ -79,6 +82,7 @@ export class MemoryProjections {
       if (row.kind === 'booking') {
         addTo(this.bookingsBySector, row.value.sectorId, row.value.id);
         keepIf(this.pendingHolds, row.value.id, row.value.status === 'PENDING');
+        keepIf(this.awaitingNoShow, row.value.id, row.value.status === 'CONFIRMED' && row.value.noShowDueAt !== undefined);
       }
       if (row.kind === 'waitlistEntry') keepIf(this.waitingEntries, row.value.id, row.value.status === 'WAITING');
     }

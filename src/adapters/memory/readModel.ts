@@ -105,6 +105,15 @@ export class MemoryReadModel implements ReadModel {
       .map((booking) => booking.id);
   }
 
+  async dueNoShows(now: number, limit: number): Promise<string[]> {
+    return [...this.projections.awaitingNoShow]
+      .map((id) => this.rows.booking.get(id)!.value)
+      .filter((booking) => booking.status === 'CONFIRMED' && booking.noShowDueAt !== undefined && booking.noShowDueAt <= now)
+      .sort((a, b) => a.noShowDueAt! - b.noShowDueAt! || (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((booking) => booking.id);
+  }
+
   async ping(): Promise<void> {}
 
   async counts() {

@@ -238,6 +238,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // readable in the jsonb column until they expire. Adding a null column rewrites nothing.
     sql: `ALTER TABLE idempotency ADD COLUMN response_z bytea NULL;`,
   },
+  {
+    version: 12,
+    name: 'due no-shows by due time',
+    sql: `CREATE INDEX bookings_no_shows_due ON bookings (((data->>'noShowDueAt')::bigint), id COLLATE "C") WHERE status = 'CONFIRMED';`,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

@@ -24,6 +24,8 @@ export const POSTGRES_HOT_QUERIES = {
   sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
   expiredHolds: `SELECT id FROM bookings WHERE status = 'PENDING' AND (data->>'holdExpiresAt')::bigint <= $1
      ORDER BY (data->>'holdExpiresAt')::bigint, id COLLATE "C" LIMIT $2`,
+  dueNoShows: `SELECT id FROM bookings WHERE status = 'CONFIRMED' AND (data->>'noShowDueAt')::bigint <= $1
+     ORDER BY (data->>'noShowDueAt')::bigint, id COLLATE "C" LIMIT $2`,
 } as const;
 
 /** Reads of the projection tables; every entity is kept whole in `data`. */
@@ -112,6 +114,11 @@ export async function sectorsWithWaiting(db: Queryable): Promise<string[]> {
 
 export async function expiredHolds(db: Queryable, now: number, limit: number): Promise<string[]> {
   const result = await db.query<{ id: string }>(POSTGRES_HOT_QUERIES.expiredHolds, [now, limit]);
+  return result.rows.map((row) => row.id);
+}
+
+export async function dueNoShows(db: Queryable, now: number, limit: number): Promise<string[]> {
+  const result = await db.query<{ id: string }>(POSTGRES_HOT_QUERIES.dueNoShows, [now, limit]);
   return result.rows.map((row) => row.id);
 }
 

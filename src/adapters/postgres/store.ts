@@ -134,6 +134,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.expiredHolds(this.pool, now, limit);
   }
 
+  dueNoShows(now: number, limit: number): Promise<string[]> {
+    return reads.dueNoShows(this.pool, now, limit);
+  }
+
   sectorRevision(sectorId: string): Promise<number> {
     return reads.sectorRevision(this.pool, sectorId);
   }

@@ -234,6 +234,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'due no-shows by due time',
+    sql: `CREATE INDEX bookings_no_shows_due ON bookings (json_extract(data, '$.noShowDueAt'), id) WHERE status = 'CONFIRMED';`,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

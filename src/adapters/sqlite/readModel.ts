@@ -43,6 +43,9 @@ export const SQLITE_HOT_QUERIES = {
   expiredHolds: `
     SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= @now
     ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT @limit`,
+  dueNoShows: `
+    SELECT id FROM bookings WHERE status = 'CONFIRMED' AND json_extract(data, '$.noShowDueAt') <= @now
+    ORDER BY json_extract(data, '$.noShowDueAt'), id LIMIT @limit`,
 } as const;
 
 export class SqliteReadModel implements ReadModel {
@@ -67,6 +70,7 @@ export class SqliteReadModel implements ReadModel {
       waitingEntries: db.prepare(SQLITE_HOT_QUERIES.waitingEntries),
       sectorsWithWaiting: db.prepare(SQLITE_HOT_QUERIES.sectorsWithWaiting),
       expiredHolds: db.prepare(SQLITE_HOT_QUERIES.expiredHolds),
+      dueNoShows: db.prepare(SQLITE_HOT_QUERIES.dueNoShows),
       ping: db.prepare('SELECT 1'),
       sectorRevision: db.prepare('SELECT revision FROM sector_revisions WHERE sector_id = ?'),
       counts: db.prepare(
@@ -153,6 +157,10 @@ export class SqliteReadModel implements ReadModel {
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {
     return (this.all('expiredHolds', { now, limit }) as { id: string }[]).map((row) => row.id);
+  }
+
+  async dueNoShows(now: number, limit: number): Promise<string[]> {
+    return (this.all('dueNoShows', { now, limit }) as { id: string }[]).map((row) => row.id);
   }
 
   async ping(): Promise<void> {

@@ -4,7 +4,15 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
 import { AppError } from '../../errors/catalogue.js';
 import type { Caller, Dependencies } from '../dependencies.js';
-import { SeatConflict, StreamVersionConflict, streamOf, streams, type DomainEvent, type PendingEvent } from '../ports/eventStore.js';
+import {
+  SeatConflict,
+  StreamVersionConflict,
+  streamOf,
+  streams,
+  type DomainEvent,
+  type PendingEvent,
+  type StoredEvent,
+} from '../ports/eventStore.js';
 import type { Versioned } from '../ports/readModel.js';
 
 /**
@@ -16,6 +24,8 @@ export interface VersionedState {
   booking(id: string): Promise<Booking | null>;
   blackout(id: string): Promise<Blackout | null>;
   waitlistEntry(id: string): Promise<WaitlistEntry | null>;
+  /** A stream's events, remembered at its last version: for entities whose every event carries them whole (setup). */
+  stream(name: string): Promise<StoredEvent[]>;
 }
 
 /** What a command decided: the events to append (possibly none) and what it answers once they are. */
@@ -71,6 +81,11 @@ async function decideAndAppend<R>(deps: Dependencies, caller: Caller, command: C
     booking: (id) => remember(streams.booking(id), deps.reads.booking(id)),
     blackout: (id) => remember(streams.blackout(id), deps.reads.blackout(id)),
     waitlistEntry: (id) => remember(streams.waitlist(id), deps.reads.waitlistEntry(id)),
+    stream: async (name) => {
+      const events = await deps.events.readStream(name);
+      versions.set(name, events.at(-1)?.version ?? 0);
+      return events;
+    },
   };
   const now = deps.clock.now();
   const { events, result } = await command.decide(state, now);

@@ -7,7 +7,8 @@ import { runIdempotently, type IdempotentOutcome } from '../idempotency.js';
 import { bookingView } from '../views.js';
 import { sectorsThatCanSeat, withAlternatives } from '../queries/alternatives.js';
 import { planSeating, resolveScope } from '../queries/planSeating.js';
-import { planBooking } from './planBooking.js';
+import { planBooking, type BookingRequest } from './planBooking.js';
+import { bookingChannel } from '../access/channel.js';
 import { joinWaitlist } from './waitlist.js';
 
 export type Booked = IdempotentOutcome & { status: 201; body: BookingView };
@@ -38,16 +39,18 @@ export async function createBooking(
   idempotencyKey?: string,
   present: Presenter = asIs,
 ): Promise<CreatedBooking> {
+  // Whose seats and whose pace (SPEC §9): an online caller's `override` is refused before anything is written.
+  const request = { ...input, ...bookingChannel(caller, input.restaurantId, input.override) };
   const outcome = await runIdempotently(deps, idempotencyScopeOf(caller), idempotencyKey, input, async () => {
     try {
-      return { status: 201, body: present.booking(await book(deps, input, caller, idempotencyKey)) };
+      return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey)) };
     } catch (error) {
       if (!isAppError(error) || error.code !== 'no_capacity') throw error;
       // Asked to wait rather than be refused: the party joins the sector's waitlist.
       const waitIn = input.waitlist ? (input.sectorId ?? (await waitlistSectorOf(deps, input))) : undefined;
       if (waitIn !== undefined)
         return { status: 202, body: present.entry(await joinWaitlist(deps, { ...input, sectorId: waitIn }, caller)) };
-      throw present.alternatives ? await withAlternatives(deps, error, input) : error;
+      throw present.alternatives ? await withAlternatives(deps, error, request) : error;
     }
   });
   return outcome as CreatedBooking;
@@ -60,18 +63,13 @@ export async function createBooking(
  * without its lock, which is still safe: the store refuses any overlap, whatever
  * lock the writer held, and the choice is then made again.
  */
-async function book(
-  deps: Dependencies,
-  input: CreateBookingInput,
-  caller: Caller,
-  idempotencyKey: string | undefined,
-): Promise<BookingView> {
+async function book(deps: Dependencies, input: BookingRequest, caller: Caller, idempotencyKey: string | undefined): Promise<BookingView> {
   const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches)).candidates[0]!.sectorId;
   return handleCommand(deps, caller, {
     lock: `sector|${sectorId}`,
     idempotencyKey,
     decide: async (_state, now) => {
-      const { event, restaurant } = await planBooking(deps, input, now);
+      const { event, restaurant } = await planBooking(deps, input, now, caller.actor);
       return { events: [event], result: bookingView(event.data.booking, restaurant.timezone) };
     },
     exhausted: () => new AppError('no_capacity', 'the seats were taken by concurrent bookings; try again'),

@@ -1,4 +1,4 @@
-import { takesSeats } from '../../domain/bookings/booking.js';
+import { awaitsParty } from '../../domain/bookings/booking.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { repackDay } from '../../domain/seating/repack.js';
 import { spanOf } from '../../domain/seating/searchWindow.js';
@@ -24,11 +24,11 @@ export async function repackSector(deps: Dependencies, sectorId: string, query: 
   const windows = resolveServiceWindows(restaurant.timezone, query.date, windowsOfSector(restaurant, sector));
 
   const plan = async () => {
-    const bookings = (await deps.reads.bookingsOfDay(restaurant.id, sector.id, query.date)).filter((b) => takesSeats(b.status));
+    const bookings = (await deps.reads.bookingsOfDay(restaurant.id, sector.id, query.date)).filter((b) => awaitsParty(b.status));
     const own = new Set(bookings.map((booking) => booking.id));
     const span = spanOf([...windows, ...bookings]);
     const [tables, blocks] = await Promise.all([deps.reads.tablesOfSector(sector.id), deps.reads.seatBlocks(sector.id, span)]);
-    // What is not the day's own bookings stays where it is: blackouts, the neighbouring days' late bookings.
+    // What is not the day's movable bookings stays where it is: blackouts, seated parties, the neighbouring days' late bookings.
     const fixedBlocks = blocks.filter((block) => !(block.source.kind === 'booking' && own.has(block.source.id)));
     const result = repackDay({ tables, bookings, fixedBlocks, windows });
     const report: RepackReport = {

@@ -7,6 +7,7 @@ import { requireRestaurant } from '../lookups.js';
 import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { DomainEvent } from '../ports/eventStore.js';
 import { restaurantView, sectorView, tableView } from '../views.js';
+import { restaurantLock } from './settings.js';
 
 function checkWindows(windows: LocalWindow[] | undefined): void {
   const problem = windows ? describeWindowProblem(windows) : null;
@@ -20,8 +21,10 @@ export function createEntity(
   event: DomainEvent,
   label: string,
   exists: () => Promise<unknown>,
+  lock?: string,
 ): Promise<void> {
   return handleCommand(deps, caller, {
+    lock,
     decide: async () => {
       if (await exists()) throw new AppError('already_exists', `${label} already exists`);
       return { events: [event], result: undefined };
@@ -41,6 +44,8 @@ export async function registerRestaurant(deps: Dependencies, input: RestaurantIn
     durationRules: input.durationRules,
     largeGroups: input.largeGroups,
     publicBooking: input.publicBooking,
+    pacing: input.pacing,
+    noShowAfterMinutes: input.noShowAfterMinutes,
     createdAt: now,
     updatedAt: now,
   };
@@ -55,7 +60,8 @@ export async function addSector(deps: Dependencies, input: SectorInput, caller: 
   const now = deps.clock.now();
   const sector: Sector = { ...input, createdAt: now, updatedAt: now };
   const event = { type: 'SectorAdded', data: { sector } } as const;
-  await createEntity(deps, caller, event, `sector ${input.id}`, () => deps.reads.sector(input.id));
+  // Under the restaurant's lock: a restaurant update lists the sectors it changes (see `restaurantLock`).
+  await createEntity(deps, caller, event, `sector ${input.id}`, () => deps.reads.sector(input.id), restaurantLock(input.restaurantId));
   return sectorView(sector, restaurant.timezone);
 }
 

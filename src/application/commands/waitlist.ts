@@ -59,7 +59,7 @@ export async function promoteWaitlist(deps: Dependencies, sectorId: string): Pro
             decide: async (state, now) => {
               const entry = await state.waitlistEntry(waiting.id);
               if (entry?.status !== 'WAITING') return { events: [], result: false };
-              const { event } = await planBooking(deps, entry, now);
+              const { event } = await planBooking(deps, entry, now, 'system');
               return { events: [event, ...decidePromote(entry, event.data.booking.id, now)], result: true };
             },
           },

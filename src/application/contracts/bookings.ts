@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../domain/bookings/booking.js';
+import { CHANNELS } from '../../domain/restaurants/restaurant.js';
 import {
   calendarDateSchema,
   durationMinutesSchema,
@@ -62,6 +63,8 @@ export const createBookingBodySchema = z.object({
    * Without a sectorId: the first sector, by id, whose tables could ever seat the party.
    */
   waitlist: z.boolean().optional(),
+  /** Staff only (an online caller gets 403): book past a full pacing interval; recorded with the actor. */
+  override: z.boolean().optional(),
 });
 export type CreateBookingInput = z.output<typeof createBookingBodySchema>;
 
@@ -101,7 +104,17 @@ export const bookingViewSchema = z
     durationMinutes: z.int(),
     status: z.enum(BOOKING_STATUSES),
     statusReason: z.enum(['cancelled', 'rejected', 'expired']).optional(),
+    source: z
+      .enum(CHANNELS)
+      .optional()
+      .meta({ description: 'online, staff or walk_in; bookings made before channels existed read as online' }),
     holdExpiresAt: z.string().optional(),
+    seatedAt: z.string().optional(),
+    seatedUntil: z.string().optional().meta({ description: 'While seated: until when the tables are kept.' }),
+    finishedAt: z.string().optional(),
+    noShowAt: z.string().optional(),
+    noShowAutomatic: z.boolean().optional().meta({ description: 'Marked by the sweeper once the grace period passed.' }),
+    pacingOverride: z.object({ actor: z.string() }).optional(),
     ...guestOut,
     createdAt: z.string(),
     updatedAt: z.string(),

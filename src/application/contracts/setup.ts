@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_STAY_MINUTES } from '../../domain/restaurants/restaurant.js';
 import { entityIdSchema, serviceWindowSchema, textSchema, timeZoneSchema } from './fields.js';
+import { channelsOutSchema, channelsSchema, noShowAfterMinutesSchema, pacingOutSchema, pacingSchema } from './settings.js';
 
 const windows = z.array(serviceWindowSchema).max(12).optional();
 
@@ -41,6 +42,10 @@ export const restaurantInputSchema = z.object({
   largeGroups: largeGroups.optional(),
   /** Whether anyone may discover and book without signing in; default true. */
   publicBooking: z.boolean().optional(),
+  /** Covers per 15-minute interval across every sector (SPEC §9). */
+  pacing: pacingSchema.optional(),
+  /** Minutes after its start an unseated booking becomes a no-show (default 15). */
+  noShowAfterMinutes: noShowAfterMinutesSchema.optional(),
 });
 export type RestaurantInput = z.output<typeof restaurantInputSchema>;
 
@@ -49,6 +54,10 @@ export const sectorInputSchema = z.object({
   restaurantId: entityIdSchema,
   name: textSchema.trim().min(1).max(200),
   windows,
+  /** Covers per 15-minute interval in this sector. */
+  pacing: pacingSchema.optional(),
+  /** The channels its tables are open to unless a table says otherwise (default all three). */
+  channels: channelsSchema.optional(),
 });
 export type SectorInput = z.output<typeof sectorInputSchema>;
 
@@ -64,6 +73,8 @@ export const tableInputSchema = z
     maxSize: seats.optional(),
     capacityMin: seats.optional(),
     capacityMax: seats.optional(),
+    /** The channels it is open to; absent: its sector's, or all three. */
+    channels: channelsSchema.optional(),
   })
   .transform(({ capacityMin, capacityMax, ...table }, context) => {
     const minSize = table.minSize ?? capacityMin;
@@ -76,7 +87,14 @@ export const tableInputSchema = z
       context.addIssue({ code: 'custom', message: 'minSize must not exceed maxSize', path: ['minSize'] });
       return z.NEVER;
     }
-    return { id: table.id, sectorId: table.sectorId, name: table.name ?? table.id, minSize, maxSize };
+    return {
+      id: table.id,
+      sectorId: table.sectorId,
+      name: table.name ?? table.id,
+      minSize,
+      maxSize,
+      ...(table.channels === undefined ? {} : { channels: table.channels }),
+    };
   });
 export type TableInput = z.output<typeof tableInputSchema>;
 
@@ -92,16 +110,34 @@ export const restaurantViewSchema = z
     durationRules: durationRules.optional(),
     largeGroups: largeGroups.optional(),
     publicBooking: z.boolean().optional(),
+    pacing: pacingOutSchema.optional(),
+    noShowAfterMinutes: z.int().optional(),
     ...audit,
   })
   .meta({ id: 'Restaurant' });
 
 export const sectorViewSchema = z
-  .object({ id: z.string(), restaurantId: z.string(), name: z.string(), windows: z.array(serviceWindowSchema).optional(), ...audit })
+  .object({
+    id: z.string(),
+    restaurantId: z.string(),
+    name: z.string(),
+    windows: z.array(serviceWindowSchema).optional(),
+    pacing: pacingOutSchema.optional(),
+    channels: channelsOutSchema.optional(),
+    ...audit,
+  })
   .meta({ id: 'Sector' });
 
 export const tableViewSchema = z
-  .object({ id: z.string(), sectorId: z.string(), name: z.string(), minSize: z.int(), maxSize: z.int(), ...audit })
+  .object({
+    id: z.string(),
+    sectorId: z.string(),
+    name: z.string(),
+    minSize: z.int(),
+    maxSize: z.int(),
+    channels: channelsOutSchema.optional(),
+    ...audit,
+  })
   .meta({ id: 'Table' });
 
 export const seedResultSchema = z.object({ created: z.array(z.string()), existing: z.array(z.string()) });

@@ -137,10 +137,13 @@ export function streamOf(event: DomainEvent): string {
   if (isWaitlistEvent(event)) return streams.waitlist(entryIdOf(event));
   switch (event.type) {
     case 'RestaurantRegistered':
+    case 'RestaurantUpdated':
       return streams.restaurant(event.data.restaurant.id);
     case 'SectorAdded':
+    case 'SectorUpdated':
       return streams.sector(event.data.sector.id);
     case 'TableAdded':
+    case 'TableUpdated':
       return streams.table(event.data.table.id);
   }
 }

@@ -59,6 +59,8 @@ export interface ReadModel {
   sectorsWithWaiting(): Promise<string[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
   expiredHolds(now: number, limit: number): Promise<string[]>;
+  /** Ids of CONFIRMED bookings whose no-show grace ran out by `now` (see `Booking.noShowDueAt`), earliest first. */
+  dueNoShows(now: number, limit: number): Promise<string[]>;
   /** Whole-table counts for `/admin/info`: they scan, so never on a probe or a hot path. */
   counts(): Promise<{ restaurants: number; sectors: number; tables: number; bookings: number }>;
 }

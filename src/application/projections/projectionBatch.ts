@@ -1,8 +1,9 @@
 import { blocksSeats, blackoutIdOf, evolveBlackout, isBlackoutEvent, type Blackout } from '../../domain/blackouts/blackout.js';
-import { takesSeats, type Booking } from '../../domain/bookings/booking.js';
+import { occupancyOf, type Booking } from '../../domain/bookings/booking.js';
 import { bookingIdOf, evolveBooking, isBookingEvent, isBookingOpened } from '../../domain/bookings/bookingEvents.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { entryIdOf, evolveEntry, isWaitlistEvent, type WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
+import type { Interval } from '../../domain/time/interval.js';
 import type { DomainEvent, StoredEvent } from '../ports/eventStore.js';
 import { holderOfBlackout, type SeatChange, type SeatClaim } from './seatClaims.js';
 
@@ -30,8 +31,9 @@ function subjectOf(event: DomainEvent): Subject | null {
 
 const keyOf = (kind: string, id: string) => `${kind}\u0000${id}`;
 
-function claimOf(holder: string, owner: Booking | Blackout): SeatClaim {
-  return { holder, sectorId: owner.sectorId, tableIds: [...owner.tableIds], start: owner.start, end: owner.end };
+/** The seats `owner` keeps over `interval` (its occupancy), or none. */
+function claimOf(holder: string, owner: Booking | Blackout, interval: Interval | null): SeatClaim | null {
+  return interval && { holder, sectorId: owner.sectorId, tableIds: [...owner.tableIds], start: interval.start, end: interval.end };
 }
 
 /**
@@ -66,7 +68,7 @@ export class ProjectionBatch {
       const next = evolveBooking(this.current('booking', bookingIdOf(event), loaded), event);
       if (!next) return;
       this.put({ kind: 'booking', value: next, version });
-      this.hold(next.id, next.sectorId, takesSeats(next.status) ? claimOf(next.id, next) : null);
+      this.hold(next.id, next.sectorId, claimOf(next.id, next, occupancyOf(next)));
       return;
     }
     if (isBlackoutEvent(event)) {
@@ -74,7 +76,7 @@ export class ProjectionBatch {
       if (!next) return;
       this.put({ kind: 'blackout', value: next, version });
       const holder = holderOfBlackout(next.id);
-      this.hold(holder, next.sectorId, blocksSeats(next) ? claimOf(holder, next) : null);
+      this.hold(holder, next.sectorId, claimOf(holder, next, blocksSeats(next) ? next : null));
       return;
     }
     if (isWaitlistEvent(event)) {
@@ -88,6 +90,19 @@ export class ProjectionBatch {
       case 'SectorAdded':
         return this.put({ kind: 'sector', value: event.data.sector, version });
       case 'TableAdded':
+        this.put({ kind: 'table', value: event.data.table, version });
+        this.sectors.add(event.data.table.sectorId);
+        return;
+      // Settings events carry the whole entity; the sectors they change move their revision, so cached answers retire.
+      case 'RestaurantUpdated':
+        this.put({ kind: 'restaurant', value: event.data.restaurant, version });
+        for (const sectorId of event.data.sectorIds) this.sectors.add(sectorId);
+        return;
+      case 'SectorUpdated':
+        this.put({ kind: 'sector', value: event.data.sector, version });
+        this.sectors.add(event.data.sector.id);
+        return;
+      case 'TableUpdated':
         this.put({ kind: 'table', value: event.data.table, version });
         this.sectors.add(event.data.table.sectorId);
         return;

@@ -25,6 +25,7 @@ import {
   type SectorDay,
 } from './planSeating.js';
 import { mergeAcrossSectors, type SectorFindings } from './sectorRanking.js';
+import { SeatingLimiter } from './seatingLimits.js';
 
 const MINUTE_MS = 60_000;
 const SLOT_MS = SLOT_MINUTES * MINUTE_MS;
@@ -100,7 +101,9 @@ async function findAlternatives(deps: Deps, request: SeatingRequest): Promise<Al
   if (holders.length === 0) return [];
   const { restaurant } = scope;
   const durationMinutes = stayLength(restaurant, request);
-  const search = new AlternativeSearch(deps, restaurant, holders, {
+  // The same tables and pacing caps as the request (its channel): an alternative is an offer to book.
+  const limiter = new SeatingLimiter(deps.reads, restaurant, request);
+  const search = new AlternativeSearch(deps, restaurant, holders, limiter, {
     partySize: request.partySize,
     durationMinutes,
     prefer: startPreferenceOf(request),
@@ -134,6 +137,7 @@ class AlternativeSearch {
     private readonly deps: Deps,
     private readonly restaurant: Restaurant,
     private readonly sectors: readonly ScopedSector[],
+    private readonly limiter: SeatingLimiter,
     private readonly search: SeatingSearch,
   ) {
     this.now = deps.clock.now();
@@ -256,7 +260,10 @@ class AlternativeSearch {
     const key = `${scoped.sector.id}|${date}`;
     let day = this.days.get(key);
     if (!day) {
-      day = readSectorDay(this.deps.reads, this.deps.caches, this.restaurant, scoped, service);
+      day = readSectorDay(this.deps.reads, this.deps.caches, this.restaurant, scoped, service).then(async (read) => ({
+        ...read,
+        limits: await this.limiter.limitsOf(scoped.sector, read.tables, date),
+      }));
       this.days.set(key, day);
     }
     return day;

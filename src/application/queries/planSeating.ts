@@ -1,9 +1,10 @@
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
-import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
+import type { Channel, Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { durationForParty } from '../../domain/restaurants/stayLength.js';
 import { startPreferenceOf, type StartPreference } from '../../domain/seating/candidateOrder.js';
 import { seatingsOnGrid, stayGrid, type Candidate, type SeatingDay, type StayGrid } from '../../domain/seating/discoverSeatings.js';
+import { restrictGrid } from '../../domain/seating/restrictGrid.js';
 import { searchWindows, spanOf, type SearchWindows } from '../../domain/seating/searchWindow.js';
 import type { Interval } from '../../domain/time/interval.js';
 import { parseLocalTime } from '../../domain/time/localTime.js';
@@ -13,6 +14,7 @@ import { gridOf, readSectorState, seatingDayOf, type ApplicationCaches } from '.
 import type { ReadModel } from '../ports/readModel.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
 import { mergeAcrossSectors } from './sectorRanking.js';
+import { SeatingLimiter, type SeatingLimits } from './seatingLimits.js';
 
 export interface SeatingRequest {
   restaurantId: string;
@@ -24,6 +26,10 @@ export interface SeatingRequest {
   durationMinutes?: number | undefined;
   windowStart?: string | undefined;
   windowEnd?: string | undefined;
+  /** Whose seats these are: only tables open to the channel are used, and its pacing cap applies. Absent: `staff`. */
+  channel?: Channel | undefined;
+  /** Staff book past a full pacing interval (recorded on the booking with the actor). */
+  pacingOverride?: boolean | undefined;
 }
 
 /** A candidate with the sector whose tables it uses. */
@@ -61,6 +67,8 @@ export interface SectorDay {
   seating: SeatingDay;
   /** The engine's grid for stays of a length in some windows, kept per sector revision (see `gridOf`). */
   grid(windows: readonly Interval[], durationMinutes: number): StayGrid;
+  /** What the request may use of it (channel, pacing); absent: everything. Applied to each grid searched, never kept in it. */
+  limits?: SeatingLimits | undefined;
 }
 
 /** The memos planning reads through. */
@@ -84,7 +92,7 @@ export async function resolveScope(reads: ReadModel, restaurantId: string, secto
 }
 
 /** The stay asked for, or the one the restaurant's rules give the party, within the restaurant's range. */
-export function stayLength(restaurant: Restaurant, request: SeatingRequest): number {
+export function stayLength(restaurant: Restaurant, request: Pick<SeatingRequest, 'partySize' | 'durationMinutes'>): number {
   let durationMinutes = request.durationMinutes;
   if (durationMinutes === undefined) {
     if (!restaurant.durationRules) {
@@ -165,7 +173,9 @@ export async function readSectorDay(
  * the grid without keeping it, for one-off windows (alternatives probe many).
  */
 export function seatingsIn(day: SectorDay, windows: readonly Interval[], search: SeatingSearch, keep = true): SectorCandidate[] {
-  const grid = keep ? day.grid(windows, search.durationMinutes) : stayGrid(day.seating, windows, search.durationMinutes);
+  let grid = keep ? day.grid(windows, search.durationMinutes) : stayGrid(day.seating, windows, search.durationMinutes);
+  // Only a request with limits pays for a restricted copy; the grid kept in the cache is never changed.
+  if (day.limits) grid = restrictGrid(grid, { tables: day.limits.open, closedStarts: day.limits.overCap?.(grid.starts) });
   const candidates = seatingsOnGrid(grid, { zone: day.zone, prefer: search.prefer, partySize: search.partySize, limit: search.limit });
   const sectorId = day.sector.id;
   return candidates.map((candidate) => ({ ...candidate, sectorId }));
@@ -203,16 +213,34 @@ export async function planSeating(
     }
   }
   const search = { partySize: request.partySize, durationMinutes, prefer: startPreferenceOf(request), limit };
+  const limiter = new SeatingLimiter(reads, restaurant, request);
   const found = await Promise.all(
     open.map(async ({ scoped, area }) => {
       const day = await readSectorDay(reads, caches, restaurant, scoped, area.service);
+      const limits = limiter.limitsOf(scoped.sector, day.tables, request.date);
+      day.limits = limits instanceof Promise ? await limits : limits;
       return { day, windows: area.windows, candidates: seatingsIn(day, area.windows, search) };
     }),
   );
   // One sector: the engine's own answer, as it always was; several: ranked together.
-  const candidates = found.length === 1 ? found[0]!.candidates : mergeAcrossSectors(found, search);
+  const rank = (findings: typeof found) => (findings.length === 1 ? findings[0]!.candidates : mergeAcrossSectors(findings, search));
+  const candidates = rank(found);
   if (candidates.length === 0) {
     const where = request.sectorId === undefined ? `restaurant ${restaurant.id}` : `sector ${request.sectorId}`;
+    // Refused by pacing alone when the same tables, open to the channel, would seat the party with no cap.
+    const paced = found.filter(({ day }) => day.limits?.overCap);
+    if (paced.length > 0) {
+      const uncapped = found.map(({ day, windows }) => {
+        const free = { ...day, limits: day.limits?.open ? { open: day.limits.open } : undefined };
+        return { day: free, windows, candidates: seatingsIn(free, windows, search) };
+      });
+      if (rank(uncapped).length > 0) {
+        throw new AppError(
+          'pacing_limit',
+          `the kitchen's pace is full: no 15-minute interval in that window of ${where} takes ${request.partySize} more covers`,
+        );
+      }
+    }
     throw new AppError(
       'no_capacity',
       `no table or combination in ${where} seats ${request.partySize} for ${durationMinutes} minutes in that window`,

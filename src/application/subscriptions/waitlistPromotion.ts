@@ -1,9 +1,17 @@
+import type { BookingEvent } from '../../domain/bookings/bookingEvents.js';
 import type { Dependencies } from '../dependencies.js';
 import { promoteWaitlist } from '../commands/waitlist.js';
 import type { StoredEvent } from '../ports/eventStore.js';
 
 /** Events after which seats may be free for someone waiting. */
-const RELEASING_BOOKING: ReadonlySet<string> = new Set(['BookingCancelled', 'BookingRejected', 'HoldExpired']);
+const RELEASING_BOOKING: ReadonlySet<string> = new Set([
+  'BookingCancelled',
+  'BookingRejected',
+  'HoldExpired',
+  'BookingFinished',
+  'BookingMarkedNoShow',
+  'BookingReassigned',
+] satisfies BookingEvent['type'][]);
 const RELEASING_BLACKOUT: ReadonlySet<string> = new Set(['BlackoutLifted', 'BlackoutResized']);
 
 /**
@@ -20,8 +28,9 @@ async function sectorFreedBy(deps: Dependencies, event: StoredEvent): Promise<st
 }
 
 /**
- * The first reaction to the log: a cancel, a rejected or expired hold, a lifted or
- * resized blackout, or a party joining promotes the sector's waitlist. No command calls promotion;
+ * The first reaction to the log: a cancel, a rejected or expired hold, a party
+ * that finished early or never came, a repack, a lifted or resized blackout, or a
+ * party joining promotes the sector's waitlist. No command calls promotion;
  * whatever frees seats, through any protocol or process, is seen here.
  */
 export function promoteWaitlistOnRelease(deps: Dependencies): (event: StoredEvent) => Promise<void> {

@@ -2,7 +2,8 @@ import { AppError } from '../../errors/catalogue.js';
 import type { Candidate } from '../seating/discoverSeatings.js';
 import { nextUpdatedAt } from '../shared/updatedAt.js';
 import type { CalendarDate } from '../time/calendarDate.js';
-import { takesSeats, type Booking, type Guest } from './booking.js';
+import type { Channel } from '../restaurants/restaurant.js';
+import { awaitsParty, type Booking, type Guest } from './booking.js';
 import type { BookingCancelled, BookingEvent, BookingOpened, BookingReassigned, BookingStatusChanged } from './bookingEvents.js';
 
 export interface CreateBooking extends Guest {
@@ -15,6 +16,11 @@ export interface CreateBooking extends Guest {
   now: number;
   /** When the party is large enough to need approval: how long the hold lasts. */
   holdMinutes?: number | undefined;
+  source: Channel;
+  /** The actor who booked past a full pacing interval, when one did. */
+  pacingOverrideBy?: string | undefined;
+  /** The restaurant's grace before an unseated booking becomes a no-show. */
+  noShowAfterMinutes: number;
 }
 
 /**
@@ -25,6 +31,7 @@ export function decideCreate(command: CreateBooking, candidates: readonly Candid
   const chosen = candidates[0];
   if (!chosen) throw new AppError('no_capacity');
   const held = command.holdMinutes !== undefined;
+  const noShowDueAt = chosen.start + command.noShowAfterMinutes * 60_000;
   return {
     type: held ? 'BookingHeld' : 'BookingConfirmed',
     data: {
@@ -39,7 +46,11 @@ export function decideCreate(command: CreateBooking, candidates: readonly Candid
         end: chosen.end,
         durationMinutes: command.durationMinutes,
         status: held ? 'PENDING' : 'CONFIRMED',
+        source: command.source,
+        pacingOverride: command.pacingOverrideBy === undefined ? undefined : { actor: command.pacingOverrideBy },
         holdExpiresAt: held ? command.now + command.holdMinutes! * 60_000 : undefined,
+        // A booking written after its grace had passed is a record, not an expected party: the sweeper leaves it alone.
+        noShowDueAt: noShowDueAt > command.now ? noShowDueAt : undefined,
         guestName: command.guestName,
         guestEmail: command.guestEmail,
         guestPhone: command.guestPhone,
@@ -78,9 +89,9 @@ export function decideExpiry(booking: Booking, at: number): BookingEvent[] {
   return [{ type: 'HoldExpired', data: { bookingId: booking.id, at: nextUpdatedAt(booking, at) } }];
 }
 
-/** Repack moves a seat-taking booking to other tables, never in time; the same tables, or a released booking, decide nothing. */
+/** Repack moves a booking whose party has not arrived to other tables, never in time; the same tables, or any other booking, decide nothing. */
 export function decideReassign(booking: Booking, tableIds: readonly string[], at: number): BookingReassigned[] {
-  if (!takesSeats(booking.status)) return [];
+  if (!awaitsParty(booking.status)) return [];
   const to = [...tableIds].sort();
   if (to.join('\u0000') === [...booking.tableIds].sort().join('\u0000')) return [];
   return [{ type: 'BookingReassigned', data: { bookingId: booking.id, tableIds: [...tableIds], at: nextUpdatedAt(booking, at) } }];

@@ -83,8 +83,12 @@ export interface StayGrid {
 }
 
 export function stayGrid(day: SeatingDay, windows: readonly Interval[], durationMinutes: number): StayGrid {
+  return stayGridAt(day, gridStarts(windows, durationMinutes * MINUTE_MS, SLOT_MINUTES * MINUTE_MS), durationMinutes);
+}
+
+/** The same, for starts given (ascending, distinct): a walk-in's start is now, off the grid. */
+export function stayGridAt(day: SeatingDay, starts: readonly Instant[], durationMinutes: number): StayGrid {
   const durationMs = durationMinutes * MINUTE_MS;
-  const starts = gridStarts(windows, durationMs, SLOT_MINUTES * MINUTE_MS);
   const tables =
     starts.length === 0
       ? []
