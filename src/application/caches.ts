@@ -201,11 +201,11 @@ class PinnedReads implements ReadModel {
   waitlistEntry(id: string) {
     return this.store.waitlistEntry(id);
   }
-  waitingEntries(sectorId: string) {
-    return this.store.waitingEntries(sectorId);
+  waitingEntries(sectorId: string, fromDate: string) {
+    return this.store.waitingEntries(sectorId, fromDate);
   }
-  sectorsWithWaiting() {
-    return this.store.sectorsWithWaiting();
+  sectorsWithWaiting(fromDate: string) {
+    return this.store.sectorsWithWaiting(fromDate);
   }
   expiredHolds(now: number, limit: number) {
     return this.store.expiredHolds(now, limit);

@@ -12,13 +12,15 @@ interface EntryBody {
 
 /** A sector with one table: 20:00–21:00 leaves room for exactly one party. */
 const ONE_TABLE = { restaurantId: 'RW', sectorId: 'SW', date: '2025-10-22' };
+/** Weeks before the dates booked: entries for service days gone by are never tried again. */
+const clock = { now: () => Date.parse('2025-10-01T12:00:00Z') };
 const SIX_AT_EIGHT = { ...ONE_TABLE, partySize: 6, durationMinutes: 60, windowStart: '20:00', windowEnd: '21:00' };
 
 describe('waitlist with auto-promotion', () => {
   let ctx: TestServer;
 
   beforeAll(async () => {
-    ctx = await startServer({ seed: true });
+    ctx = await startServer({ seed: true, clock });
     expect(
       (await ctx.admin('/api/v1/admin/restaurants', { id: 'RW', name: 'One table', timezone: 'America/Argentina/Buenos_Aires' })).status,
     ).toBe(201);

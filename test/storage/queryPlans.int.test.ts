@@ -42,8 +42,8 @@ const EXPECTED_SQLITE: Record<keyof typeof SQLITE_HOT_QUERIES | 'overlapTrigger'
     uses: ['blackouts_by_sector (sector_id=? AND start_ms>? AND start_ms<?)', 'blackouts_long_by_sector (sector_id=? AND end_ms>?)'],
   },
   bookingsOfDay: { uses: ['bookings_by_day (sector_id=? AND date=?)'] },
-  waitingEntries: { uses: ['waitlist_waiting (status=? AND sector_id=?)'] },
-  sectorsWithWaiting: { uses: ['waitlist_waiting (status=?)'] },
+  waitingEntries: { uses: ['waitlist_waiting (sector_id=? AND <expr>>?)'] },
+  sectorsWithWaiting: { uses: ['waitlist_waiting_dates (<expr>>?)'] },
   expiredHolds: { uses: ['bookings_holds_due (<expr><?)'] },
   dueNoShows: { uses: ['bookings_no_shows_due (<expr><?)'] },
   // One step down the primary key, backwards from the new row's end (see SEAT_OVERLAP_CHECK).
@@ -116,6 +116,7 @@ describe('SQLite: the hot queries read through their indexes', () => {
     restaurantId: 'R7',
     now: SPAN.start,
     limit: 100,
+    fromDate: 'D30',
   };
   const overlapProbe = `SELECT 1 WHERE ${SEAT_OVERLAP_CHECK.replaceAll('NEW.', '@new_')}`;
 
@@ -237,8 +238,8 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
     seatBlocks: ['S7', SPAN.start, SPAN.end],
     blackoutsOfSector: ['S7', SPAN.start, SPAN.end],
     bookingsOfDay: ['S7', 'D30', 'R7'],
-    waitingEntries: ['S7'],
-    sectorsWithWaiting: [],
+    waitingEntries: ['S7', 'D30'],
+    sectorsWithWaiting: ['D30'],
     expiredHolds: [SPAN.start, 100],
     dueNoShows: [SPAN.start, 100],
   };

@@ -707,8 +707,11 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
             { stream: streams.waitlist(e.id), expectedVersion: 'none', event: { type: 'WaitlistJoined', data: { entry: e } } },
           ]);
         }
-        expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([early.id, late.id, third.id]);
-        expect(await store.sectorsWithWaiting()).toContain(world.sectorId);
+        expect((await store.waitingEntries(world.sectorId, DAY)).map((e) => e.id)).toEqual([early.id, late.id, third.id]);
+        expect(await store.sectorsWithWaiting(DAY)).toContain(world.sectorId);
+        // Entries for days gone by are never tried again.
+        expect(await store.waitingEntries(world.sectorId, '2025-10-23')).toEqual([]);
+        expect(await store.sectorsWithWaiting('2025-10-23')).not.toContain(world.sectorId);
         await append([
           {
             stream: streams.waitlist(early.id),
@@ -726,7 +729,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           version: 2,
         });
         expect((await store.waitlistEntry(third.id))?.value.status).toBe('LEFT');
-        expect((await store.waitingEntries(world.sectorId)).map((e) => e.id)).toEqual([late.id]);
+        expect((await store.waitingEntries(world.sectorId, DAY)).map((e) => e.id)).toEqual([late.id]);
         await append([
           {
             stream: streams.waitlist(late.id),
@@ -734,7 +737,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
             event: { type: 'WaitlistLeft', data: { entryId: late.id, at: RECORDED_AT + 50 } },
           },
         ]);
-        expect(await store.sectorsWithWaiting()).not.toContain(world.sectorId);
+        expect(await store.sectorsWithWaiting(DAY)).not.toContain(world.sectorId);
         expect(await store.waitlistEntry(uid('W'))).toBeNull();
       });
 

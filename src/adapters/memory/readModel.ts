@@ -85,15 +85,15 @@ export class MemoryReadModel implements ReadModel {
     return copy(this.rows.waitlistEntry.get(id));
   }
 
-  async waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
-    return this.waiting()
+  async waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
+    return this.waiting(fromDate)
       .filter((entry) => entry.sectorId === sectorId)
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
       .map((entry) => structuredClone(entry));
   }
 
-  async sectorsWithWaiting(): Promise<string[]> {
-    return [...new Set(this.waiting().map((entry) => entry.sectorId))].sort();
+  async sectorsWithWaiting(fromDate: string): Promise<string[]> {
+    return [...new Set(this.waiting(fromDate).map((entry) => entry.sectorId))].sort();
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {
@@ -125,8 +125,10 @@ export class MemoryReadModel implements ReadModel {
     };
   }
 
-  private waiting(): WaitlistEntry[] {
-    return [...this.projections.waitingEntries].map((id) => this.rows.waitlistEntry.get(id)!.value);
+  private waiting(fromDate: string): WaitlistEntry[] {
+    return [...this.projections.waitingEntries]
+      .map((id) => this.rows.waitlistEntry.get(id)!.value)
+      .filter((entry) => entry.date >= fromDate);
   }
 }
 

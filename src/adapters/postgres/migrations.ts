@@ -243,6 +243,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'due no-shows by due time',
     sql: `CREATE INDEX bookings_no_shows_due ON bookings (((data->>'noShowDueAt')::bigint), id COLLATE "C") WHERE status = 'CONFIRMED';`,
   },
+  {
+    version: 13,
+    name: 'waiting entries by sector and service date: days gone by are never read again',
+    sql: `
+      DROP INDEX waitlist_waiting;
+      CREATE INDEX waitlist_waiting ON waitlist (sector_id, (data->>'date'), created_at) WHERE status = 'WAITING';
+      CREATE INDEX waitlist_waiting_dates ON waitlist ((data->>'date'), sector_id) WHERE status = 'WAITING';
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

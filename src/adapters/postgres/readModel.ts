@@ -20,8 +20,9 @@ export const POSTGRES_HOT_QUERIES = {
      ORDER BY start_ms, id COLLATE "C"`,
   bookingsOfDay: `SELECT data FROM bookings WHERE sector_id = $1 AND date = $2 AND restaurant_id = $3
      ORDER BY start_ms, id COLLATE "C"`,
-  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = $1 ORDER BY created_at, id COLLATE "C"`,
-  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
+  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = $1 AND data->>'date' >= $2
+     ORDER BY created_at, id COLLATE "C"`,
+  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' AND data->>'date' >= $1 ORDER BY sector_id`,
   expiredHolds: `SELECT id FROM bookings WHERE status = 'PENDING' AND (data->>'holdExpiresAt')::bigint <= $1
      ORDER BY (data->>'holdExpiresAt')::bigint, id COLLATE "C" LIMIT $2`,
   dueNoShows: `SELECT id FROM bookings WHERE status = 'CONFIRMED' AND (data->>'noShowDueAt')::bigint <= $1
@@ -102,13 +103,13 @@ export async function waitlistEntry(db: Queryable, id: string): Promise<Versione
   return row ? { value: row.data, version: row.version } : null;
 }
 
-export async function waitingEntries(db: Queryable, sectorId: string): Promise<WaitlistEntry[]> {
-  const result = await db.query<{ data: WaitlistEntry }>(POSTGRES_HOT_QUERIES.waitingEntries, [sectorId]);
+export async function waitingEntries(db: Queryable, sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
+  const result = await db.query<{ data: WaitlistEntry }>(POSTGRES_HOT_QUERIES.waitingEntries, [sectorId, fromDate]);
   return result.rows.map((row) => row.data);
 }
 
-export async function sectorsWithWaiting(db: Queryable): Promise<string[]> {
-  const result = await db.query<{ sector_id: string }>(POSTGRES_HOT_QUERIES.sectorsWithWaiting);
+export async function sectorsWithWaiting(db: Queryable, fromDate: string): Promise<string[]> {
+  const result = await db.query<{ sector_id: string }>(POSTGRES_HOT_QUERIES.sectorsWithWaiting, [fromDate]);
   return result.rows.map((row) => row.sector_id);
 }
 

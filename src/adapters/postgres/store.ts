@@ -122,12 +122,12 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     return reads.waitlistEntry(this.pool, id);
   }
 
-  waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
-    return reads.waitingEntries(this.pool, sectorId);
+  waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
+    return reads.waitingEntries(this.pool, sectorId, fromDate);
   }
 
-  sectorsWithWaiting(): Promise<string[]> {
-    return reads.sectorsWithWaiting(this.pool);
+  sectorsWithWaiting(fromDate: string): Promise<string[]> {
+    return reads.sectorsWithWaiting(this.pool, fromDate);
   }
 
   expiredHolds(now: number, limit: number): Promise<string[]> {

@@ -239,6 +239,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'due no-shows by due time',
     sql: `CREATE INDEX bookings_no_shows_due ON bookings (json_extract(data, '$.noShowDueAt'), id) WHERE status = 'CONFIRMED';`,
   },
+  {
+    version: 10,
+    name: 'waiting entries by sector and service date: days gone by are never read again',
+    sql: `
+      DROP INDEX waitlist_waiting;
+      CREATE INDEX waitlist_waiting ON waitlist (sector_id, json_extract(data, '$.date'), created_at) WHERE status = 'WAITING';
+      CREATE INDEX waitlist_waiting_dates ON waitlist (json_extract(data, '$.date'), sector_id) WHERE status = 'WAITING';
+    `,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

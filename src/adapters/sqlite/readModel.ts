@@ -38,8 +38,10 @@ export const SQLITE_HOT_QUERIES = {
     ) ORDER BY start_ms, id`,
   bookingsOfDay:
     'SELECT data FROM bookings WHERE sector_id = @sectorId AND date = @date AND restaurant_id = @restaurantId ORDER BY start_ms, id',
-  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = @sectorId ORDER BY created_at, id`,
-  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' ORDER BY sector_id`,
+  waitingEntries: `SELECT data FROM waitlist WHERE status = 'WAITING' AND sector_id = @sectorId AND json_extract(data, '$.date') >= @fromDate
+    ORDER BY created_at, id`,
+  sectorsWithWaiting: `SELECT DISTINCT sector_id FROM waitlist WHERE status = 'WAITING' AND json_extract(data, '$.date') >= @fromDate
+    ORDER BY sector_id`,
   expiredHolds: `
     SELECT id FROM bookings WHERE status = 'PENDING' AND json_extract(data, '$.holdExpiresAt') <= @now
     ORDER BY json_extract(data, '$.holdExpiresAt'), id LIMIT @limit`,
@@ -147,12 +149,12 @@ export class SqliteReadModel implements ReadModel {
     return row ? { value: JSON.parse(row.data) as WaitlistEntry, version: row.version } : null;
   }
 
-  async waitingEntries(sectorId: string): Promise<WaitlistEntry[]> {
-    return parseAll(this.all('waitingEntries', { sectorId }));
+  async waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
+    return parseAll(this.all('waitingEntries', { sectorId, fromDate }));
   }
 
-  async sectorsWithWaiting(): Promise<string[]> {
-    return (this.all('sectorsWithWaiting') as { sector_id: string }[]).map((row) => row.sector_id);
+  async sectorsWithWaiting(fromDate: string): Promise<string[]> {
+    return (this.all('sectorsWithWaiting', { fromDate }) as { sector_id: string }[]).map((row) => row.sector_id);
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { decideJoin, decideLeave, decidePromote } from '../../domain/waitlist/waitlistDecisions.js';
-import { evolveEntry } from '../../domain/waitlist/waitlistEntry.js';
+import { evolveEntry, oldestOpenDate } from '../../domain/waitlist/waitlistEntry.js';
 import { AppError, isAppError } from '../../errors/catalogue.js';
 import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { CreateBookingInput } from '../contracts/bookings.js';
@@ -50,7 +50,7 @@ export function leaveWaitlist(deps: Dependencies, id: string, caller: Caller): P
 export async function promoteWaitlist(deps: Dependencies, sectorId: string): Promise<number> {
   return deps.locks.withLock(`sector|${sectorId}`, async () => {
     let promoted = 0;
-    for (const waiting of await deps.reads.waitingEntries(sectorId)) {
+    for (const waiting of await deps.reads.waitingEntries(sectorId, oldestOpenDate(deps.clock.now()))) {
       try {
         const booked = await handleCommand(
           deps,
@@ -77,6 +77,7 @@ export async function promoteWaitlist(deps: Dependencies, sectorId: string): Pro
 /** The sweeper's pass: every sector with someone waiting. */
 export async function promoteAllWaitlists(deps: Dependencies): Promise<number> {
   let promoted = 0;
-  for (const sectorId of await deps.reads.sectorsWithWaiting()) promoted += await promoteWaitlist(deps, sectorId);
+  for (const sectorId of await deps.reads.sectorsWithWaiting(oldestOpenDate(deps.clock.now())))
+    promoted += await promoteWaitlist(deps, sectorId);
   return promoted;
 }

@@ -53,10 +53,10 @@ export interface ReadModel {
   /** Active blackouts of the sector that overlap the span, by start then id. */
   blackoutsOfSector(sectorId: string, span: Interval): Promise<Blackout[]>;
   waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null>;
-  /** WAITING entries of the sector, earliest first (createdAt, then id). */
-  waitingEntries(sectorId: string): Promise<WaitlistEntry[]>;
+  /** WAITING entries of the sector for service dates from `fromDate` on, earliest first (createdAt, then id). */
+  waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]>;
   /** Sectors that have WAITING entries, for the sweeper that promotes them. */
-  sectorsWithWaiting(): Promise<string[]>;
+  sectorsWithWaiting(fromDate: string): Promise<string[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */
   expiredHolds(now: number, limit: number): Promise<string[]>;
   /** Ids of CONFIRMED bookings whose no-show grace ran out by `now` (see `Booking.noShowDueAt`), earliest first. */

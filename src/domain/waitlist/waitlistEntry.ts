@@ -1,5 +1,5 @@
+import { addDays, type CalendarDate } from '../time/calendarDate.js';
 import type { Guest } from '../bookings/booking.js';
-import type { CalendarDate } from '../time/calendarDate.js';
 
 /**
  * A party that asked to wait when nothing fitted. It keeps its request; when
@@ -44,4 +44,14 @@ export function evolveEntry(state: WaitlistEntry | null, event: WaitlistEvent): 
     case 'WaitlistLeft':
       return state ? { ...state, status: 'LEFT', updatedAt: event.data.at } : state;
   }
+}
+
+/**
+ * The oldest service date whose waiting entries may still be booked at `now`, in
+ * any zone: a local date is at most a day behind UTC's, and a window crossing
+ * midnight belongs to the day before. Older entries are never tried again, so
+ * what the sweeper reads is bounded by the days still open, not by history.
+ */
+export function oldestOpenDate(now: number): CalendarDate {
+  return addDays(new Date(now).toISOString().slice(0, 10), -2);
 }
