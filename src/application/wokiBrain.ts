@@ -157,20 +157,20 @@ export function createWokiBrain(deps: Dependencies) {
     },
     expireHolds: () => expireHolds(deps),
     seatBooking: async (id: string, options: SeatOptions = {}, caller: Caller = SYSTEM) => {
-      await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await seatBooking(deps, id, options, caller), bookingResource(id));
+      const booking = await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await seatBooking(deps, booking, options, caller), bookingResource(id));
     },
     finishBooking: async (id: string, caller: Caller = SYSTEM) => {
-      await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await finishBooking(deps, id, caller), bookingResource(id));
+      const booking = await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await finishBooking(deps, booking, caller), bookingResource(id));
     },
     markNoShow: async (id: string, caller: Caller = SYSTEM) => {
-      await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await markNoShow(deps, id, caller), bookingResource(id));
+      const booking = await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await markNoShow(deps, booking, caller), bookingResource(id));
     },
     undoFloorStep: async (id: string, caller: Caller = SYSTEM) => {
-      await requireBookingAccess(deps, caller, 'serveFloor', id);
-      return shownTo(caller, await undoStep(deps, id, caller), bookingResource(id));
+      const booking = await requireBookingAccess(deps, caller, 'serveFloor', id);
+      return shownTo(caller, await undoStep(deps, booking, caller), bookingResource(id));
     },
     markDueNoShows: () => markDueNoShows(deps),
     seatWalkIn: async (input: WalkInInput, caller: Caller = SYSTEM) => {

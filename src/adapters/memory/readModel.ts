@@ -97,19 +97,25 @@ export class MemoryReadModel implements ReadModel {
   }
 
   async expiredHolds(now: number, limit: number): Promise<string[]> {
-    return [...this.projections.pendingHolds]
-      .map((id) => this.rows.booking.get(id)!.value)
-      .filter((booking) => booking.status === 'PENDING' && booking.holdExpiresAt !== undefined && booking.holdExpiresAt <= now)
-      .sort((a, b) => a.holdExpiresAt! - b.holdExpiresAt! || (a.id < b.id ? -1 : 1))
-      .slice(0, limit)
-      .map((booking) => booking.id);
+    return this.dueAmong(this.projections.pendingHolds, 'PENDING', 'holdExpiresAt', now, limit);
   }
 
   async dueNoShows(now: number, limit: number): Promise<string[]> {
-    return [...this.projections.awaitingNoShow]
+    return this.dueAmong(this.projections.awaitingNoShow, 'CONFIRMED', 'noShowDueAt', now, limit);
+  }
+
+  /** Ids of the bookings among `ids`, still in `status`, whose `dueAt` instant has come by `now`: earliest first, then by id. */
+  private dueAmong(
+    ids: Iterable<string>,
+    status: Booking['status'],
+    dueAt: 'holdExpiresAt' | 'noShowDueAt',
+    now: number,
+    limit: number,
+  ): string[] {
+    return [...ids]
       .map((id) => this.rows.booking.get(id)!.value)
-      .filter((booking) => booking.status === 'CONFIRMED' && booking.noShowDueAt !== undefined && booking.noShowDueAt <= now)
-      .sort((a, b) => a.noShowDueAt! - b.noShowDueAt! || (a.id < b.id ? -1 : 1))
+      .filter((booking) => booking.status === status && booking[dueAt] !== undefined && booking[dueAt] <= now)
+      .sort((a, b) => a[dueAt]! - b[dueAt]! || (a.id < b.id ? -1 : 1))
       .slice(0, limit)
       .map((booking) => booking.id);
   }

@@ -16,16 +16,17 @@ import { SWEEP_BATCH, sweepDue } from './sweepDue.js';
 type Step = (booking: Booking, now: number) => Promise<FloorStep> | FloorStep;
 
 /**
- * Reads the booking, decides the step and appends it at the version read. A step
+ * Decides the step on the booking as it stands and appends it at the version
+ * read. `known` is the booking as the caller's access check read it: its sector,
+ * which never changes, names the lock. A step
  * that keeps tables for longer (an early seat, an extended stay, an undo) is
  * checked against what holds those tables now, for a clear 409 `seats_taken`;
  * the store refuses the overlap anyway if a write slips in between.
  */
-async function takeStep(deps: Dependencies, id: string, caller: Caller, step: Step): Promise<BookingView> {
-  const found = await deps.reads.booking(id);
-  if (!found) throw new AppError('not_found', `booking ${id} does not exist`);
+async function takeStep(deps: Dependencies, known: Booking, caller: Caller, step: Step): Promise<BookingView> {
+  const id = known.id;
   const booking = await handleCommand(deps, caller, {
-    lock: `sector|${found.value.sectorId}`,
+    lock: `sector|${known.sectorId}`,
     decide: async (state: VersionedState, now) => {
       const current = await state.booking(id);
       if (!current) throw new AppError('not_found', `booking ${id} does not exist`);
@@ -57,21 +58,21 @@ async function requireFreeFor(deps: Dependencies, before: Booking, after: Bookin
   }
 }
 
-export function seatBooking(deps: Dependencies, id: string, options: { extend?: boolean | undefined }, caller: Caller) {
-  return takeStep(deps, id, caller, (booking, now) => decideSeat(booking, now, options.extend === true));
+export function seatBooking(deps: Dependencies, booking: Booking, options: { extend?: boolean | undefined }, caller: Caller) {
+  return takeStep(deps, booking, caller, (booking, now) => decideSeat(booking, now, options.extend === true));
 }
 
-export function finishBooking(deps: Dependencies, id: string, caller: Caller) {
-  return takeStep(deps, id, caller, decideFinish);
+export function finishBooking(deps: Dependencies, booking: Booking, caller: Caller) {
+  return takeStep(deps, booking, caller, decideFinish);
 }
 
-export function markNoShow(deps: Dependencies, id: string, caller: Caller) {
-  return takeStep(deps, id, caller, decideNoShow);
+export function markNoShow(deps: Dependencies, booking: Booking, caller: Caller) {
+  return takeStep(deps, booking, caller, decideNoShow);
 }
 
 /** Undoes the last floor step while the booking's service lasts (its window's end; the booked end outside any window). */
-export function undoStep(deps: Dependencies, id: string, caller: Caller) {
-  return takeStep(deps, id, caller, async (booking, now) => {
+export function undoStep(deps: Dependencies, booking: Booking, caller: Caller) {
+  return takeStep(deps, booking, caller, async (booking, now) => {
     const restaurant = await requireRestaurant(deps.reads, booking.restaurantId);
     const sector = await deps.reads.sector(booking.sectorId);
     const windows = sector ? windowsOfSector(restaurant, sector) : restaurant.windows;

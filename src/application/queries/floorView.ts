@@ -26,7 +26,11 @@ export async function floorView(deps: Dependencies, query: FloorQuery): Promise<
     deps.reads.seatBlocks(sector.id, { start: at, end: at + LOOK_AHEAD_MS }),
   ]);
   const byTable = new Map<string, SeatBlock[]>();
-  for (const block of blocks) byTable.set(block.tableId, [...(byTable.get(block.tableId) ?? []), block]);
+  for (const block of blocks) {
+    const own = byTable.get(block.tableId);
+    if (own) own.push(block);
+    else byTable.set(block.tableId, [block]);
+  }
   const bookings = await bookingsHolding(deps, blocks, at);
   const show = (instant: number) => formatInstant(zone, instant);
 
