@@ -12,8 +12,13 @@ interface EntryBody {
 
 /** A sector with one table: 20:00–21:00 leaves room for exactly one party. */
 const ONE_TABLE = { restaurantId: 'RW', sectorId: 'SW', date: '2025-10-22' };
-/** Weeks before the dates booked: entries for service days gone by are never tried again. */
-const clock = { now: () => Date.parse('2025-10-01T12:00:00Z') };
+/**
+ * Weeks before the dates booked (entries for service days gone by are never tried
+ * again), one millisecond on at every reading, so that entries joined one after
+ * the other keep that order (`createdAt`) as they would on a real clock.
+ */
+let instant = Date.parse('2025-10-01T12:00:00Z');
+const clock = { now: () => ++instant };
 const SIX_AT_EIGHT = { ...ONE_TABLE, partySize: 6, durationMinutes: 60, windowStart: '20:00', windowEnd: '21:00' };
 
 describe('waitlist with auto-promotion', () => {
