@@ -3,6 +3,7 @@ import type { Dependencies } from './application/dependencies.js';
 import type { Credentials } from './application/ports/credentials.js';
 import { ephemeralCredentials } from './adapters/auth/credentials.js';
 import type { AccessStore } from './application/ports/accessStore.js';
+import type { GuestStore } from './application/ports/guestStore.js';
 import type { EventLogMaintenance, EventStore } from './application/ports/eventStore.js';
 import type { SubscriptionStore } from './application/ports/eventSubscriptions.js';
 import type { IdempotencyStore } from './application/ports/idempotencyStore.js';
@@ -21,7 +22,14 @@ import type { LockLogger } from './adapters/redis/redisLocks.js';
 export const VERSION = '0.1.0';
 
 /** Everything a storage adapter provides. */
-export type Store = EventStore & EventLogMaintenance & ReadModel & StoreProbe & IdempotencyStore & SubscriptionStore & AccessStore;
+export type Store = EventStore &
+  EventLogMaintenance &
+  ReadModel &
+  StoreProbe &
+  IdempotencyStore &
+  SubscriptionStore &
+  AccessStore &
+  GuestStore;
 
 export interface Composition {
   app: WokiBrain;
@@ -81,6 +89,7 @@ function composeWith(store: Store, storeName: string, locks: LockManager, option
     reads: store,
     idempotency: store,
     access: store,
+    guests: store,
     credentials: options.credentials ?? ephemeralCredentials(),
     locks,
     clock: options.clock ?? systemClock,
@@ -119,6 +128,10 @@ export async function composeFromConfig(
 }
 
 export function composeInMemory(options: ComposeOptions = {}): Composition {
-  const store = new MemoryStore();
-  return { ...composeWith(store, 'memory', new InProcessLocks(), options), store, close: () => store.close() };
+  return composeOn(new MemoryStore(), 'memory', options);
+}
+
+/** The application on a store already open, with in-process locks: for tests that look at a store's files. */
+export function composeOn(store: Store, name: string, options: ComposeOptions = {}): Composition {
+  return { ...composeWith(store, name, new InProcessLocks(), options), store, close: () => store.close() };
 }

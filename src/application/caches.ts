@@ -204,6 +204,9 @@ class PinnedReads implements ReadModel {
   waitingEntries(sectorId: string, fromDate: string) {
     return this.store.waitingEntries(sectorId, fromDate);
   }
+  waitlistEntriesOfDay(sectorId: string, date: string) {
+    return this.store.waitlistEntriesOfDay(sectorId, date);
+  }
   sectorsWithWaiting(fromDate: string) {
     return this.store.sectorsWithWaiting(fromDate);
   }

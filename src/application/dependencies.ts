@@ -3,6 +3,7 @@ import type { Principal } from './access/principal.js';
 import type { AccessStore } from './ports/accessStore.js';
 import type { Credentials } from './ports/credentials.js';
 import type { EventStore } from './ports/eventStore.js';
+import type { GuestStore } from './ports/guestStore.js';
 import type { IdempotencyStore } from './ports/idempotencyStore.js';
 import type { ReadModel } from './ports/readModel.js';
 import type { Clock, IdGenerator, LockManager } from './ports/runtime.js';
@@ -13,6 +14,8 @@ export interface Dependencies {
   idempotency: IdempotencyStore;
   /** Users, memberships, API keys, refresh tokens and failed logins: beside the log, not in it. */
   access: AccessStore;
+  /** Guest profiles: state beside the log, so that personal data can be erased. */
+  guests: GuestStore;
   /** Keys and hashes behind access tokens, passwords and guest manage tokens. */
   credentials: Credentials;
   locks: LockManager;

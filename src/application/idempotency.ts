@@ -30,6 +30,18 @@ function payloadHash(payload: unknown): string {
 }
 
 /**
+ * How a response is kept and given back: personal data is not kept in idempotency
+ * records (an erasure could not find it there), so `keep` strips it and `replay`
+ * reads it again from the object, as it stands now.
+ */
+export interface ResponseKeeping {
+  keep(response: StoredResponse): StoredResponse;
+  replay(response: StoredResponse): Promise<StoredResponse>;
+}
+
+const keptWhole: ResponseKeeping = { keep: (response) => response, replay: async (response) => response };
+
+/**
  * Runs `work` once per (caller, key, payload). A completed key replays its stored
  * response; a key in flight is waited for; a key reused with another payload is
  * refused. Failed work releases the key, so only successes are remembered.
@@ -40,6 +52,7 @@ export async function runIdempotently(
   key: string | undefined,
   payload: unknown,
   work: () => Promise<StoredResponse>,
+  keeping: ResponseKeeping = keptWhole,
 ): Promise<IdempotentOutcome> {
   if (key === undefined) return { ...(await work()), replayed: false };
   const hash = payloadHash(payload);
@@ -56,11 +69,11 @@ export async function runIdempotently(
     });
     switch (claim.outcome) {
       case 'completed':
-        return { ...claim.response, replayed: true };
+        return { ...(await keeping.replay(claim.response)), replayed: true };
       case 'mismatch':
         throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used with a different payload');
       case 'claimed':
-        return { ...(await completeClaim(deps, scope, key, work)), replayed: false };
+        return { ...(await completeClaim(deps, scope, key, work, keeping)), replayed: false };
       case 'in_progress':
         if (deps.clock.now() >= deadline) {
           throw new AppError('idempotency_in_progress', 'a request with this Idempotency-Key is still being processed; retry shortly', {
@@ -72,7 +85,13 @@ export async function runIdempotently(
   }
 }
 
-async function completeClaim(deps: Dependencies, scope: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+async function completeClaim(
+  deps: Dependencies,
+  scope: string,
+  key: string,
+  work: () => Promise<StoredResponse>,
+  keeping: ResponseKeeping,
+): Promise<StoredResponse> {
   let response: StoredResponse;
   try {
     response = await work();
@@ -80,6 +99,6 @@ async function completeClaim(deps: Dependencies, scope: string, key: string, wor
     await deps.idempotency.release(scope, key);
     throw error;
   }
-  await deps.idempotency.complete(scope, key, response);
+  await deps.idempotency.complete(scope, key, keeping.keep(response));
   return response;
 }

@@ -25,7 +25,7 @@ export function bookingView(booking: Booking, zone: string): BookingView {
     createdAt: formatInstant(zone, booking.createdAt, true),
     updatedAt: formatInstant(zone, booking.updatedAt, true),
   };
-  for (const field of ['guestName', 'guestEmail', 'guestPhone', 'notes'] as const) {
+  for (const field of ['guestId', 'guestName', 'guestEmail', 'guestPhone', 'notes'] as const) {
     if (booking[field] !== undefined) view[field] = booking[field];
   }
   if (booking.statusReason !== undefined) view.statusReason = booking.statusReason;

@@ -39,14 +39,21 @@ import { pinSector } from './caches.js';
 import { updateRestaurant, updateSector, updateTable } from './commands/settings.js';
 import type { RestaurantPatch, SectorPatch, TablePatch } from './contracts/settings.js';
 import { channelOfCaller } from './access/channel.js';
+import type { DayReportQuery } from './contracts/reports.js';
+import { dayReport } from './queries/dayReport.js';
+
+import type { GuestMergeBody, GuestPatch, GuestSearchQuery } from './contracts/guests.js';
+import type { GuestProfile } from '../domain/guests/guestProfile.js';
+import { getGuest, searchGuests } from './queries/guests.js';
+import { eraseGuest, mergeGuests, updateGuest } from './commands/guests.js';
 
 /** In-process callers (sweeper, CLI, tests) act for the platform. */
 const SYSTEM: Caller = { actor: 'system' };
 
-type GuestFields = 'guestName' | 'guestEmail' | 'guestPhone' | 'notes';
+type GuestFields = 'guestId' | 'guestName' | 'guestEmail' | 'guestPhone' | 'notes';
 
 function withoutGuestData<T extends Partial<Record<GuestFields, unknown>>>(view: T): T {
-  const { guestName: _n, guestEmail: _e, guestPhone: _p, notes: _o, ...rest } = view;
+  const { guestId: _g, guestName: _n, guestEmail: _e, guestPhone: _p, notes: _o, ...rest } = view;
   return rest as T;
 }
 
@@ -63,6 +70,12 @@ export function createWokiBrain(deps: Dependencies) {
     requireAccessTo(deps, caller, action, (await deps.reads.waitlistEntry(id))?.value, `waitlist entry ${id}`, waitlistResource(id));
   const requireBlackoutAccess = async (caller: Caller, id: string) =>
     requireAccessTo(deps, caller, 'manageService', (await deps.reads.blackout(id))?.value, `blackout ${id}`);
+
+  async function requireGuestAccess(caller: Caller, action: Action, id: string): Promise<GuestProfile> {
+    const profile = await deps.guests.guest(id);
+    await requireAccessTo(deps, caller, action, profile, `guest ${id}`);
+    return profile!;
+  }
 
   async function requireRestaurantAccess(caller: Caller, action: Action, restaurantId: string): Promise<void> {
     requireAccess(deps, caller, action, await restaurantTarget(deps, restaurantId));
@@ -131,6 +144,17 @@ export function createWokiBrain(deps: Dependencies) {
       return discover({ ...deps, reads: pinned.reads }, query, channelOfCaller(caller, query.restaurantId));
     },
     createBooking: bookOrWait,
+    searchGuests: async (query: GuestSearchQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'serveFloor', query.restaurantId);
+      return searchGuests(deps, query);
+    },
+    getGuest: async (id: string, caller: Caller = SYSTEM) => getGuest(deps, await requireGuestAccess(caller, 'serveFloor', id)),
+    updateGuest: async (id: string, patch: GuestPatch, caller: Caller = SYSTEM) =>
+      updateGuest(deps, await requireGuestAccess(caller, 'serveFloor', id), patch),
+    mergeGuests: async (id: string, body: GuestMergeBody, caller: Caller = SYSTEM) =>
+      mergeGuests(deps, await requireGuestAccess(caller, 'serveFloor', id), body.from),
+    eraseGuest: async (id: string, caller: Caller = SYSTEM) =>
+      eraseGuest(deps, await requireGuestAccess(caller, 'configureRestaurant', id)),
     listDay: async (query: DayQuery, caller: Caller = SYSTEM) => {
       await requireRestaurantAccess(caller, 'readBookings', query.restaurantId);
       return listDay(deps, query);
@@ -206,6 +230,10 @@ export function createWokiBrain(deps: Dependencies) {
     liftBlackout: async (id: string, caller: Caller = SYSTEM) => {
       await requireBlackoutAccess(caller, id);
       return liftBlackout(deps, id, caller);
+    },
+    dayReport: async (query: DayReportQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'manageService', query.restaurantId);
+      return dayReport(deps, query);
     },
     listBlackouts: async (query: BlackoutsQuery, caller: Caller = SYSTEM) => {
       await requireRestaurantAccess(caller, 'readBookings', query.restaurantId);

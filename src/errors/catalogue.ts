@@ -15,6 +15,7 @@ export const ERROR_CATALOGUE = {
   idempotency_in_progress: { status: 409, detail: 'A request with this Idempotency-Key is still being processed.' },
   not_pending: { status: 409, detail: 'The booking is not a hold waiting for approval.' },
   invalid_transition: { status: 409, detail: "The booking's status does not allow that step." },
+  guest_unavailable: { status: 409, detail: 'The guest profile was merged into another or erased.' },
   seats_taken: { status: 409, detail: 'Bookings or blackouts hold those tables in that interval.' },
   payload_too_large: { status: 413, detail: 'The request body is too large.' },
   unsupported_media_type: { status: 415, detail: 'Send the body as application/json.' },

@@ -93,7 +93,10 @@ describe('wokibrain command line', () => {
     work = await mkdtemp(join(tmpdir(), 'wokibrain-cli-'));
     const source = await openSqlite(join(work, 'source'));
     await source.app.seedDemo({ actor: 'test' });
-    await source.app.createBooking({ ...DAY, partySize: 4, durationMinutes: 60, windowStart: '12:00' }, { actor: 'test' });
+    await source.app.createBooking(
+      { ...DAY, partySize: 4, durationMinutes: 60, windowStart: '12:00', guestName: 'Ana Backup', guestPhone: '+54 9 11 5555-0101' },
+      { actor: 'test' },
+    );
     await source.close();
   });
 
@@ -104,10 +107,13 @@ describe('wokibrain command line', () => {
     const file = join(work, 'log.jsonl');
     expect(wokibrain(['migrate'], target)).toMatchObject({ status: 0, stdout: 'schema is up to date\n' });
     const backup = wokibrain(['backup', file], join(work, 'source'));
-    expect(backup).toMatchObject({ status: 0, stdout: `backed up 9 events to ${file}\n` });
+    expect(backup).toMatchObject({ status: 0, stdout: `backed up 9 events and 1 guest profiles to ${file}\n` });
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
-    expect(JSON.parse(lines[0]!)).toEqual({ format: 'wokibrain-event-log', version: 1 });
-    expect(lines).toHaveLength(10);
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 'wokibrain-event-log', version: 2 });
+    // The header, 9 events, then the one guest profile.
+    expect(lines).toHaveLength(11);
+    const { guest } = JSON.parse(lines[10]!) as { guest: { id: string; phones: string[] } };
+    expect(guest.phones).toEqual(['+5491155550101']);
 
     expect(wokibrain(['restore', file], target)).toMatchObject({ status: 0, stdout: `restored 9 events from ${file}\n` });
     const again = wokibrain(['restore', file], target);
@@ -120,6 +126,8 @@ describe('wokibrain command line', () => {
     const [source, restored] = [await openSqlite(join(work, 'source')), await openSqlite(target)];
     try {
       expect(await restored.app.listDay(DAY)).toEqual(await source.app.listDay(DAY));
+      expect((await restored.app.listDay(DAY)).items.map((booking) => booking.guestName)).toContain('Ana Backup');
+      expect(await restored.app.getGuest(guest.id)).toMatchObject({ name: 'Ana Backup', phones: ['+5491155550101'], upcoming: 1 });
     } finally {
       await source.close();
       await restored.close();
@@ -157,7 +165,10 @@ describe('wokibrain command line', () => {
         await source.close();
       }
       const file = join(work, 'busy.jsonl');
-      expect(wokibrain(['backup', file], sourceDir)).toMatchObject({ status: 0, stdout: `backed up 39 events to ${file}\n` });
+      expect(wokibrain(['backup', file], sourceDir)).toMatchObject({
+        status: 0,
+        stdout: `backed up 39 events and 0 guest profiles to ${file}\n`,
+      });
 
       const databases: { url: string; drop(): Promise<void> }[] = [];
       const network = await slowPostgres(20);

@@ -104,13 +104,25 @@ describe('guest data and credentials never reach the logs (OWASP API3 / API8)', 
     expect((await send('GET', `/api/v1/woki/bookings/${String(staff.json.id)}/history`, undefined, admin)).status).toBe(200);
     expect((await send('GET', `/api/v1/woki/bookings/${String(anonymous.json.id)}`, undefined, token)).status).toBe(200);
     expect((await send('DELETE', `/api/v1/woki/bookings/${String(anonymous.json.id)}`, undefined, token)).status).toBe(204);
+    // Guest profiles: a search by name and by phone, a read, an edit with notes, a merge, an erasure.
+    const guestId = String(staff.json.guestId);
+    expect(
+      (await send('GET', `/api/v1/guests?restaurantId=R1&query=${encodeURIComponent(GUEST.guestName)}`, undefined, admin)).status,
+    ).toBe(200);
+    expect((await send('GET', '/api/v1/guests?restaurantId=R1&query=77773141', undefined, admin)).status).toBe(200);
+    expect((await send('GET', `/api/v1/guests/${guestId}`, undefined, admin)).status).toBe(200);
+    expect((await send('PATCH', `/api/v1/guests/${guestId}`, { name: GUEST.guestName, notes: GUEST.notes }, admin)).status).toBe(200);
+    const other = await send('POST', '/api/v1/woki/bookings', { ...where, partySize: 2, guestEmail: `other.${GUEST.guestEmail}` }, admin);
+    expect((await send('POST', `/api/v1/guests/${guestId}/merge`, { from: other.json.guestId }, admin)).status).toBe(200);
+    expect((await send('DELETE', `/api/v1/guests/${guestId}`, undefined, admin)).status).toBe(204);
 
     const logs = lines.join('\n');
     // The logs did record these requests: the test looked where the data would be.
     const requests = lines
       .map((line) => JSON.parse(line) as { msg?: string; op?: string; partySize?: unknown })
       .filter((line) => line.msg === 'request');
-    expect(requests.filter((line) => line.op === 'create_booking').length).toBeGreaterThanOrEqual(9);
+    expect(requests.filter((line) => line.op === 'create_booking').length).toBeGreaterThanOrEqual(10);
+    expect(requests.filter((line) => line.op === 'search_guests').length).toBe(2);
     expect(requests.some((line) => line.partySize === 9)).toBe(true);
     for (const value of Object.values(GUEST)) expect(logs).not.toContain(value);
     // Nor in pieces: the name's parts, the email's local part, the phone's digits.

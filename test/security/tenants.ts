@@ -54,7 +54,14 @@ export interface ApiKeyBody {
 }
 
 /** A booking as the create answer carries it: with the guest's manage token. */
-export type CreatedBody = BookingBody & { manageToken?: string; guestEmail?: string; guestPhone?: string; notes?: string; status: string };
+export type CreatedBody = BookingBody & {
+  manageToken?: string;
+  guestId?: string;
+  guestEmail?: string;
+  guestPhone?: string;
+  notes?: string;
+  status: string;
+};
 
 export interface Tenants {
   ctx: TestServer;

@@ -21,8 +21,10 @@ import type { ClaimRequest, IdempotencyStore } from '../../src/application/ports
 import { LONG_SEAT_MS, type ReadModel } from '../../src/application/ports/readModel.js';
 import type { SubscriptionStore } from '../../src/application/ports/eventSubscriptions.js';
 import { describeSubscriptionConformance } from './subscriptionConformance.js';
+import type { GuestStore } from '../../src/application/ports/guestStore.js';
+import type { GuestProfile } from '../../src/domain/guests/guestProfile.js';
 
-type ConformanceStore = EventStore & ReadModel & IdempotencyStore & SubscriptionStore & Partial<EventLogMaintenance>;
+type ConformanceStore = EventStore & ReadModel & IdempotencyStore & SubscriptionStore & GuestStore & Partial<EventLogMaintenance>;
 
 export interface OpenedStore {
   store: ConformanceStore;
@@ -739,6 +741,14 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         ]);
         expect(await store.sectorsWithWaiting(DAY)).not.toContain(world.sectorId);
         expect(await store.waitlistEntry(uid('W'))).toBeNull();
+        // The day report reads every entry of the date, whatever became of it, in arrival order.
+        const ofDay = await store.waitlistEntriesOfDay(world.sectorId, DAY);
+        expect(ofDay.map((e) => [e.id, e.status])).toEqual([
+          [early.id, 'BOOKED'],
+          [late.id, 'LEFT'],
+          [third.id, 'LEFT'],
+        ]);
+        expect(await store.waitlistEntriesOfDay(world.sectorId, '2025-10-23')).toEqual([]);
       });
 
       it('judges seats as a whole append leaves them: two bookings may swap tables, none may land on a taken one', async () => {
@@ -818,6 +828,113 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
             expect(result.reason).toMatchObject({ name: 'StreamVersionConflict', stream, expected: 1, actual: 2 });
         }
         expect((await store.readStream(stream)).map((event) => event.version)).toEqual([1, 2]);
+      });
+    });
+
+    describe('guests', () => {
+      const profile = (restaurantId: string, extra: Partial<GuestProfile> = {}): GuestProfile => ({
+        id: uid('G'),
+        restaurantId,
+        phones: [],
+        emails: [],
+        tags: [],
+        mergedIds: [],
+        createdAt: RECORDED_AT,
+        updatedAt: RECORDED_AT,
+        ...extra,
+      });
+
+      it('makes a profile on first sight, finds it by phone or email, adds a free contact, never shares one', async () => {
+        const restaurantId = uid('R');
+        const phone = `+54911${counter}0001`;
+        const first = profile(restaurantId, { name: 'Ada', phones: [phone] });
+        expect(await store.matchGuest(restaurantId, { phone }, first)).toEqual(first);
+        const byPhone = await store.matchGuest(restaurantId, { phone, email: 'ada@example.com' }, profile(restaurantId));
+        expect(byPhone).toMatchObject({ id: first.id, phones: [phone], emails: ['ada@example.com'] });
+        expect((await store.matchGuest(restaurantId, { email: 'ada@example.com' }, profile(restaurantId))).id).toBe(first.id);
+        // Another profile with another phone keeps its own, and the email stays with the first.
+        const other = profile(restaurantId, { phones: ['+5491100009999'] });
+        await store.matchGuest(restaurantId, { phone: '+5491100009999' }, other);
+        const mixed = await store.matchGuest(restaurantId, { phone: '+5491100009999', email: 'ada@example.com' }, profile(restaurantId));
+        expect(mixed).toMatchObject({ id: other.id, emails: [] });
+        // The same contact in another restaurant is another guest.
+        const elsewhere = profile(uid('R'), { phones: [phone] });
+        expect((await store.matchGuest(elsewhere.restaurantId, { phone }, elsewhere)).id).toBe(elsewhere.id);
+        expect(await store.guest(first.id)).toMatchObject({ phones: [phone], emails: ['ada@example.com'] });
+        expect(await store.guest(uid('G'))).toBeNull();
+      });
+
+      it('meets concurrent first sights of one contact on one profile', async () => {
+        const restaurantId = uid('R');
+        const phone = `+54911${counter}0002`;
+        const matched = await Promise.all(
+          Array.from({ length: 8 }, () => store.matchGuest(restaurantId, { phone }, profile(restaurantId, { phones: [phone] }))),
+        );
+        expect(new Set(matched.map((guest) => guest.id)).size).toBe(1);
+      });
+
+      it('searches name, email and phone digits, latest first, without merged-away profiles; pages every profile by id', async () => {
+        const restaurantId = uid('R');
+        const older = profile(restaurantId, { name: 'Bruno Díaz', phones: ['+5491160007000'], updatedAt: RECORDED_AT });
+        const newer = profile(restaurantId, { name: 'Bruna 50%_off', emails: ['bruna@example.com'], updatedAt: RECORDED_AT + 1 });
+        const gone = profile(restaurantId, { name: 'Bruno Gone', mergedInto: older.id });
+        await store.saveGuests([older, newer, gone]);
+        const ids = async (text: string) => (await store.searchGuests(restaurantId, text, 10)).map((guest) => guest.id);
+        expect(await ids('brun')).toEqual([newer.id, older.id]);
+        expect(await ids('BRUNO D')).toEqual([older.id]);
+        expect(await ids('60007000')).toEqual([older.id]);
+        expect(await ids('bruna@example')).toEqual([newer.id]);
+        expect(await ids('50%_')).toEqual([newer.id]);
+        expect(await ids('%')).toEqual([newer.id]);
+        expect(await store.searchGuests(restaurantId, '', 1)).toHaveLength(1);
+        const paged = await store.guestsAfter('', 100_000);
+        expect(paged.map((guest) => guest.id)).toEqual([...paged.map((guest) => guest.id)].sort());
+        expect(paged.map((guest) => guest.id)).toEqual(expect.arrayContaining([older.id, newer.id, gone.id]));
+      });
+
+      it('erases: contacts, the sealed copies in the log and the projected fields go; facts and other guests stay', async () => {
+        const world = await newWorld(2);
+        const erased = profile(world.restaurantId, { name: 'Quill', phones: ['+5491143219876'], notes: 'private' });
+        const kept = profile(world.restaurantId, { name: 'Wilma', phones: ['+5491111112222'] });
+        await store.saveGuests([erased, kept]);
+        const personal = {
+          guestName: 'Quill Erasable',
+          guestEmail: 'quill@private.example',
+          guestPhone: '+54 9 11 4321-9876',
+          notes: 'harp',
+        };
+        const first = bookingIn(world, [world.tableIds[0]!], at(0), at(60), { ...personal, guestId: erased.id });
+        const second = bookingIn(world, [world.tableIds[1]!], at(0), at(60), { ...personal, guestId: kept.id });
+        const anonymous = bookingIn(world, [world.tableIds[0]!], at(60), at(120), { guestName: 'Only A Name' });
+        await confirm(first);
+        await confirm(second);
+        await confirm(anonymous);
+        await cancel(first.id, 1);
+        expect((await store.readStream(streams.booking(first.id)))[0]!.data).toEqual({ booking: first });
+        expect((await store.bookingsOfGuests([erased.id])).map((booking) => booking.id)).toEqual([first.id]);
+
+        await store.eraseGuests([{ ...erased, name: undefined, phones: [], notes: undefined, erasedAt: RECORDED_AT + 5 }]);
+        const facts = { id: first.id, partySize: 2, guestId: erased.id, status: 'CANCELLED' };
+        const [projected] = await store.bookingsOfGuests([erased.id]);
+        expect(projected).toMatchObject(facts);
+        expect((await store.booking(first.id))!.value).toMatchObject(facts);
+        const events = [...(await store.readStream(streams.booking(first.id))), ...((await store.readAll?.(0, 1_000_000)) ?? [])];
+        for (const text of Object.values(personal)) {
+          expect(JSON.stringify(projected), text).not.toContain(text);
+          expect(JSON.stringify((await store.booking(first.id))!.value), text).not.toContain(text);
+          expect(JSON.stringify(events.filter((event) => event.stream === streams.booking(first.id))), text).not.toContain(text);
+        }
+        expect(await store.guest(erased.id)).toMatchObject({ phones: [], erasedAt: RECORDED_AT + 5 });
+        expect((await store.matchGuest(world.restaurantId, { phone: '+5491143219876' }, profile(world.restaurantId))).id).not.toBe(
+          erased.id,
+        );
+        // An erased profile is never written again.
+        await store.saveGuests([erased]);
+        expect(await store.guest(erased.id)).toMatchObject({ phones: [] });
+        // The other guest, and a booking whose only subject is itself, read back whole.
+        expect((await store.readStream(streams.booking(second.id)))[0]!.data).toEqual({ booking: second });
+        expect((await store.booking(second.id))!.value).toEqual(second);
+        expect((await store.readStream(streams.booking(anonymous.id)))[0]!.data).toEqual({ booking: anonymous });
       });
     });
 

@@ -9,7 +9,7 @@ import type { WokiBrain } from '../../src/application/wokiBrain.js';
 import { ephemeralCredentials } from '../../src/adapters/auth/credentials.js';
 import { processOwner } from '../../src/adapters/runtime/system.js';
 import { startReactions } from '../../src/application/subscriptions/reactions.js';
-import { composeInMemory, type ComposeOptions } from '../../src/compose.js';
+import { composeInMemory, composeOn, type ComposeOptions, type Store } from '../../src/compose.js';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
 
 export const ADMIN_SECRET = 'test-admin-secret-7f3a9c2e';
@@ -51,14 +51,17 @@ export interface StartOptions extends ComposeOptions {
   seed?: boolean;
   /** Rate limits, proxy trust, CORS; by default limits so high that no test meets them. */
   protection?: Partial<Protection>;
+  /** A store already open (closed with the server); by default a fresh memory store. */
+  store?: { store: Store; name: string };
 }
 
 const UNLIMITED = { anonymousMax: 10_000_000, authenticatedMax: 10_000_000, createMax: 10_000_000, loginMax: 10_000_000 };
 
 /** A real server on an ephemeral port, spoken to over real HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const { seed = false, protection, ...compose } = options;
-  const { app, deps, store } = composeInMemory({ credentials: ephemeralCredentials(ADMIN_SECRET), ...compose });
+  const { seed = false, protection, store: given, ...compose } = options;
+  const composeOptions = { credentials: ephemeralCredentials(ADMIN_SECRET), ...compose };
+  const { app, deps, store } = given ? composeOn(given.store, given.name, composeOptions) : composeInMemory(composeOptions);
   const reactions = startReactions(deps, store, { owner: processOwner() });
   const server = await buildHttpServer({
     app,
@@ -104,6 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     close: async () => {
       await server.close();
       await reactions.stop();
+      if (given) await given.store.close();
     },
     request,
     get: (path, headers) => request('GET', path, { headers: headers ?? STAFF }),
@@ -207,8 +211,9 @@ export function expectError(reply: Reply, status: number, code: string): void {
 /**
  * Any 4xx/5xx body: an object with a catalogue `error` and a non-empty `detail`
  * string. SPEC §4 allows further fields; only `seats_taken` (what is in the way),
- * `idempotency_in_progress` (when to retry) and `no_capacity` (its alternatives,
- * for callers who may discover, or a walk-in's `nextFreeAt`) add any.
+ * `idempotency_in_progress` (when to retry), `no_capacity` (its alternatives,
+ * for callers who may discover, or a walk-in's `nextFreeAt`) and `guest_unavailable`
+ * (the profile a merged one went to) add any.
  */
 export function expectErrorShape(reply: Reply): void {
   expect(reply.headers.get('content-type') ?? '').toContain('application/json');
@@ -216,7 +221,7 @@ export function expectErrorShape(reply: Reply): void {
   expect(typeof body, `body of ${reply.status}: ${reply.text}`).toBe('object');
   expect(body).not.toBeNull();
   const extra: Record<string, string[]> = { seats_taken: ['blackouts', 'bookings'], idempotency_in_progress: ['retryAfterSeconds'] };
-  const optional: Record<string, string[]> = { no_capacity: ['alternatives', 'nextFreeAt'] };
+  const optional: Record<string, string[]> = { no_capacity: ['alternatives', 'nextFreeAt'], guest_unavailable: ['mergedInto'] };
   const keys = Object.keys(body).filter((key) => !(optional[body.error as string] ?? []).includes(key));
   expect(keys.sort()).toEqual(['detail', 'error', ...(extra[body.error as string] ?? [])].sort());
   if (body.alternatives !== undefined) expect(Array.isArray(body.alternatives)).toBe(true);

@@ -22,6 +22,8 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { staffRoutes } from './routes/staffRoutes.js';
 import { settingsRoutes } from './routes/settingsRoutes.js';
 import { floorRoutes } from './routes/floorRoutes.js';
+import { reportRoutes } from './routes/reportRoutes.js';
+import { guestRoutes } from './routes/guestRoutes.js';
 
 export interface HttpOptions {
   app: WokiBrain;
@@ -88,7 +90,14 @@ export async function buildHttpServer({
         version,
         description: 'Restaurant booking engine. Every path below is also served without the /api/v1 prefix. Errors are {error, detail}.',
       },
-      tags: [{ name: 'bookings' }, { name: 'floor' }, { name: 'blackouts' }, { name: 'admin' }, { name: 'operations' }],
+      tags: [
+        { name: 'bookings' },
+        { name: 'floor' },
+        { name: 'blackouts' },
+        { name: 'reports' },
+        { name: 'admin' },
+        { name: 'operations' },
+      ],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -107,6 +116,8 @@ export async function buildHttpServer({
     await server.register(blackoutRoutes, { prefix, app, hidden });
     await server.register(accessRoutes, { prefix, app, hidden });
     await server.register(settingsRoutes, { prefix, app, hidden });
+    await server.register(reportRoutes, { prefix, app, hidden });
+    await server.register(guestRoutes, { prefix, app, hidden });
   }
 
   for (const prefix of ['/api/v1', '']) {

@@ -16,7 +16,11 @@ import type {
   StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
+import type { GuestContacts, GuestStore } from '../../application/ports/guestStore.js';
+import type { Booking } from '../../domain/bookings/booking.js';
+import type { GuestProfile } from '../../domain/guests/guestProfile.js';
 import { MemoryAccess } from './access.js';
+import { MemoryGuests } from './guests.js';
 import { MemoryLog } from './appendToStream.js';
 import { MemoryIdempotency } from './idempotency.js';
 import { MemoryProjections } from './projections.js';
@@ -31,17 +35,48 @@ import { MemorySubscriptions } from './subscriptions.js';
  */
 export class MemoryStore
   extends MemoryReadModel
-  implements EventStore, EventLogMaintenance, IdempotencyStore, SubscriptionStore, AccessStore
+  implements EventStore, EventLogMaintenance, IdempotencyStore, SubscriptionStore, AccessStore, GuestStore
 {
   private readonly log: MemoryLog;
   private readonly idempotency = new MemoryIdempotency();
   private readonly access = new MemoryAccess();
   private readonly subscriptions = new MemorySubscriptions(() => this.log.events);
+  private readonly guests: MemoryGuests;
   private restoring: MaintenanceJob | null = null;
 
   constructor() {
     super(new MemoryProjections());
     this.log = new MemoryLog(this.projections);
+    this.guests = new MemoryGuests(this.projections, () => this.log.events);
+  }
+
+  // Guest profiles (see guests.ts).
+  async matchGuest(restaurantId: string, contacts: GuestContacts, fresh: GuestProfile): Promise<GuestProfile> {
+    return this.guests.match(restaurantId, contacts, fresh);
+  }
+
+  async guest(id: string): Promise<GuestProfile | null> {
+    return this.guests.guest(id);
+  }
+
+  async searchGuests(restaurantId: string, text: string, limit: number): Promise<GuestProfile[]> {
+    return this.guests.find(restaurantId, text, limit);
+  }
+
+  async saveGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    this.guests.save(profiles);
+  }
+
+  async guestsAfter(afterId: string, limit: number): Promise<GuestProfile[]> {
+    return this.guests.after(afterId, limit);
+  }
+
+  async bookingsOfGuests(guestIds: readonly string[]): Promise<Booking[]> {
+    return this.guests.bookingsOf(guestIds);
+  }
+
+  async eraseGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    this.guests.erase(profiles);
   }
 
   async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {

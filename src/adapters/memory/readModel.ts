@@ -92,6 +92,14 @@ export class MemoryReadModel implements ReadModel {
       .map((entry) => structuredClone(entry));
   }
 
+  async waitlistEntriesOfDay(sectorId: string, date: string): Promise<WaitlistEntry[]> {
+    return [...this.rows.waitlistEntry.values()]
+      .map((row) => row.value)
+      .filter((entry) => entry.sectorId === sectorId && entry.date === date)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((entry) => structuredClone(entry));
+  }
+
   async sectorsWithWaiting(fromDate: string): Promise<string[]> {
     return [...new Set(this.waiting(fromDate).map((entry) => entry.sectorId))].sort();
   }

@@ -3,6 +3,7 @@ import { StreamVersionConflict, type EventMetadata, type PendingEvent, type Stor
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions, toStored } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
+import { persistedForm, subjectKeys, type SubjectKeys } from './personalKeys.js';
 import {
   AmbiguousRefusal,
   foldForWrite,
@@ -34,13 +35,17 @@ export async function appendToStream(
   recordedAt: number,
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
+  const keys = await subjectKeys(
+    pool,
+    pending.map((item) => item.event.data),
+  );
   try {
     try {
-      return await appendOnce(pool, pending, metadata, recordedAt, false);
+      return await appendOnce(pool, pending, metadata, recordedAt, keys, false);
     } catch (error) {
       // Several claims and one was refused: again, claim by claim, to name it.
       if (!(error instanceof AmbiguousRefusal)) throw error;
-      return await appendOnce(pool, pending, metadata, recordedAt, true);
+      return await appendOnce(pool, pending, metadata, recordedAt, keys, true);
     }
   } catch (error) {
     if (error instanceof RefusedSeats) throw await seatConflictOf(pool, error);
@@ -59,6 +64,7 @@ async function appendOnce(
   pending: readonly PendingEvent[],
   metadata: EventMetadata,
   recordedAt: number,
+  keys: SubjectKeys,
   oneByOne: boolean,
 ): Promise<StoredEvent[]> {
   const opensOnly = pending.every((item) => item.expectedVersion === 'none');
@@ -66,36 +72,37 @@ async function appendOnce(
     // Nothing to read first: a stream that already exists fails the unique (stream, version) insert.
     const stored = toStored(pending, checkVersions(pending, new Map()), metadata, recordedAt);
     const writes = await foldForWrite(pool, stored);
-    if (writes.release.length === 0) return await insertAndProject(pool, stored, writes);
+    if (writes.release.length === 0) return await insertAndProject(pool, stored, writes, keys);
   }
   return inTransaction(pool, async (client) => {
     const versions = checkVersions(pending, opensOnly ? new Map() : await currentVersions(client, pending));
     const stored = toStored(pending, versions, metadata, recordedAt);
     if (oneByOne) {
-      await insertEvents(client, stored);
+      await insertEvents(client, stored, keys);
       await project(client, stored, { oneByOne: true });
       return stored;
     }
     const writes = await foldForWrite(client, stored);
     if (writes.release.length > 0) await client.query('DELETE FROM booking_seats WHERE booking_id = ANY($1::text[])', [writes.release]);
-    return insertAndProject(client, stored, writes);
+    return insertAndProject(client, stored, writes, keys);
   });
 }
 
-const INSERT_EVENTS = (rows: string) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at)
-  SELECT stream, version, type, data, metadata, recorded_at FROM jsonb_to_recordset(${rows}::jsonb)
-    AS x(stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint, n bigint)
+const INSERT_EVENTS = (rows: string) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at, subject)
+  SELECT stream, version, type, data, metadata, recorded_at, subject FROM jsonb_to_recordset(${rows}::jsonb)
+    AS x(stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint, subject text, n bigint)
   ORDER BY n
   RETURNING position, stream, version`;
 
-function eventRows(stored: readonly StoredEvent[]): string {
+/** The rows to insert, personal data sealed. */
+function eventRows(stored: readonly StoredEvent[], keys: SubjectKeys): string {
   return JSON.stringify(
     stored.map((e, n) => ({
       n,
       stream: e.stream,
       version: e.version,
       type: e.type,
-      data: e.data,
+      ...persistedForm(e.data, keys),
       metadata: e.metadata,
       recorded_at: e.recordedAt,
     })),
@@ -109,20 +116,20 @@ function placeAt(stored: StoredEvent[], rows: readonly { position: string; strea
   return stored;
 }
 
-async function insertEvents(db: Queryable, stored: StoredEvent[]): Promise<void> {
+async function insertEvents(db: Queryable, stored: StoredEvent[], keys: SubjectKeys): Promise<void> {
   const params = new Params();
   const result = await db.query<{ position: string; stream: string; version: number }>(
-    INSERT_EVENTS(params.add(eventRows(stored))),
+    INSERT_EVENTS(params.add(eventRows(stored, keys))),
     params.values,
   );
   placeAt(stored, result.rows);
 }
 
 /** One statement: the events (returning their positions), and every projection write as a WITH clause. */
-async function insertAndProject(db: Queryable, stored: StoredEvent[], writes: ProjectionWrites): Promise<StoredEvent[]> {
+async function insertAndProject(db: Queryable, stored: StoredEvent[], writes: ProjectionWrites, keys: SubjectKeys): Promise<StoredEvent[]> {
   const params = new Params();
   const projection = projectionWrites(writes).map((write) => write(params));
-  const events = INSERT_EVENTS(params.add(eventRows(stored)));
+  const events = INSERT_EVENTS(params.add(eventRows(stored, keys)));
   const text = projection.length === 0 ? events : `WITH ${projection.map((part, i) => `w${i} AS (${part})`).join(',\n')}\n${events}`;
   try {
     const result = await db.query<{ position: string; stream: string; version: number }>(text, params.values);

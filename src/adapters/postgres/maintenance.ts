@@ -4,6 +4,7 @@ import { unfinishedJobError } from '../../application/maintenance/jobs.js';
 import { runRebuild } from '../../application/maintenance/rebuild.js';
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { inTransaction, toNumber, type Queryable } from './db.js';
+import { persistedForm, subjectKeys, type SubjectKeys } from './personalKeys.js';
 import { AmbiguousRefusal, EVENT_COLUMNS, project, toStoredEvent, truncateProjections, type EventRow } from './projections.js';
 
 export async function readAll(db: Queryable, afterPosition: number, limit: number): Promise<StoredEvent[]> {
@@ -20,15 +21,15 @@ export async function readStream(db: Queryable, stream: string): Promise<StoredE
   return result.rows.map(toStoredEvent);
 }
 
-/** Events as one JSON array for `jsonb_to_recordset`, positions included. */
-function eventRows(events: readonly StoredEvent[]): string {
+/** Events as one JSON array for `jsonb_to_recordset`, positions included, personal data sealed. */
+function eventRows(events: readonly StoredEvent[], keys: SubjectKeys): string {
   return JSON.stringify(
     events.map((event) => ({
       position: event.position,
       stream: event.stream,
       version: event.version,
       type: event.type,
-      data: event.data,
+      ...persistedForm(event.data, keys),
       metadata: event.metadata,
       recorded_at: event.recordedAt,
     })),
@@ -54,12 +55,16 @@ export async function importEvents(pool: Pool, events: readonly StoredEvent[]): 
       }
       previous = entry.position;
     }
+    const keys = await subjectKeys(
+      client,
+      events.map((event) => event.data),
+    );
     await client.query(
-      `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at)
-       SELECT position, stream, version, type, data, metadata, recorded_at FROM jsonb_to_recordset($1::jsonb)
-         AS x(position bigint, stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint)
+      `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at, subject)
+       SELECT position, stream, version, type, data, metadata, recorded_at, subject FROM jsonb_to_recordset($1::jsonb)
+         AS x(position bigint, stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint, subject text)
        ORDER BY position`,
-      [eventRows(events)],
+      [eventRows(events, keys)],
     );
     try {
       await project(client, events);

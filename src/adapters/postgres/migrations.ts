@@ -252,6 +252,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX waitlist_waiting_dates ON waitlist ((data->>'date'), sector_id) WHERE status = 'WAITING';
     `,
   },
+  {
+    version: 14,
+    name: "guest profiles, their contacts, per-subject keys that seal personal data in the log; a day's waitlist entries",
+    sql: `
+      CREATE TABLE guests (
+        id            text   PRIMARY KEY,
+        restaurant_id text   NOT NULL,
+        merged_into   text,
+        search        text   NOT NULL,
+        updated_at    bigint NOT NULL,
+        data          jsonb  NOT NULL
+      );
+      CREATE INDEX guests_by_restaurant ON guests (restaurant_id, updated_at) WHERE merged_into IS NULL;
+      CREATE INDEX guests_merged ON guests (merged_into) WHERE merged_into IS NOT NULL;
+      CREATE TABLE guest_contacts (
+        restaurant_id text NOT NULL,
+        kind          text NOT NULL,
+        value         text NOT NULL,
+        guest_id      text NOT NULL,
+        PRIMARY KEY (restaurant_id, kind, value)
+      );
+      CREATE INDEX guest_contacts_by_guest ON guest_contacts (guest_id);
+      CREATE TABLE personal_keys (subject text PRIMARY KEY, key bytea NOT NULL);
+      ALTER TABLE events ADD COLUMN subject text;
+      CREATE INDEX bookings_by_guest ON bookings ((data->>'guestId')) WHERE data->>'guestId' IS NOT NULL;
+      CREATE INDEX waitlist_by_guest ON waitlist ((data->>'guestId')) WHERE data->>'guestId' IS NOT NULL;
+      -- One key, not (sector, date): a composite one would tempt the planner away from waitlist_waiting for the sweeper's read.
+      CREATE INDEX waitlist_by_day ON waitlist ((sector_id || ' ' || (data->>'date')));
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

@@ -1,3 +1,4 @@
+import { openedData, SUBJECT_KEY_COLUMN } from './personalKeys.js';
 import type { SeatConflict, StoredEvent } from '../../application/ports/eventStore.js';
 import { foldEventsAsync, ProjectionBatch, type ProjectedRow, type Subject } from '../../application/projections/projectionBatch.js';
 import { nameSeatConflict, RefusedSeats, type HeldSeat, type SeatChange } from '../../application/projections/seatClaims.js';
@@ -266,9 +267,12 @@ export interface EventRow {
   data: StoredEvent['data'];
   metadata: StoredEvent['metadata'];
   recorded_at: string;
+  subject: string | null;
+  subject_key: Buffer | null;
 }
 
-export const EVENT_COLUMNS = 'position, stream, version, type, data, metadata, recorded_at';
+/** An event's columns, and the key that opens its personal data (none once its subject was erased). */
+export const EVENT_COLUMNS = `position, stream, version, type, data, metadata, recorded_at, subject, ${SUBJECT_KEY_COLUMN}`;
 
 export function toStoredEvent(row: EventRow): StoredEvent {
   return {
@@ -276,7 +280,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     stream: row.stream,
     version: row.version,
     type: row.type,
-    data: row.data,
+    data: openedData(row.data, row.subject_key, row.subject),
     metadata: row.metadata,
     recordedAt: toNumber(row.recorded_at),
   };

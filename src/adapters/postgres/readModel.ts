@@ -108,6 +108,14 @@ export async function waitingEntries(db: Queryable, sectorId: string, fromDate: 
   return result.rows.map((row) => row.data);
 }
 
+export async function waitlistEntriesOfDay(db: Queryable, sectorId: string, date: string): Promise<WaitlistEntry[]> {
+  const result = await db.query<{ data: WaitlistEntry }>(
+    `SELECT data FROM waitlist WHERE (sector_id || ' ' || (data->>'date')) = $1 || ' ' || $2 ORDER BY created_at, id`,
+    [sectorId, date],
+  );
+  return result.rows.map((row) => row.data);
+}
+
 export async function sectorsWithWaiting(db: Queryable, fromDate: string): Promise<string[]> {
   const result = await db.query<{ sector_id: string }>(POSTGRES_HOT_QUERIES.sectorsWithWaiting, [fromDate]);
   return result.rows.map((row) => row.sector_id);

@@ -25,7 +25,10 @@ import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredU
 import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
+import type { GuestContacts, GuestStore } from '../../application/ports/guestStore.js';
+import type { GuestProfile } from '../../domain/guests/guestProfile.js';
 import * as access from './access.js';
+import * as guests from './guests.js';
 import { appendToStream } from './appendToStream.js';
 import * as idempotency from './idempotency.js';
 import * as maintenance from './maintenance.js';
@@ -37,7 +40,9 @@ import * as subscriptions from './subscriptions.js';
  * one transaction that also updates the projections; the database itself
  * refuses a second version of a stream position and overlapping seats.
  */
-export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore, SubscriptionStore, AccessStore {
+export class PostgresStore
+  implements EventStore, EventLogMaintenance, ReadModel, IdempotencyStore, SubscriptionStore, AccessStore, GuestStore
+{
   private closed: Promise<void> | null = null;
   private readonly commits = new CommitListeners();
 
@@ -47,6 +52,35 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
     const stored = await appendToStream(this.pool, events, metadata, recordedAt);
     this.commits.notify();
     return stored;
+  }
+
+  // Guest profiles (see guests.ts).
+  matchGuest(restaurantId: string, contacts: GuestContacts, fresh: GuestProfile): Promise<GuestProfile> {
+    return guests.matchGuest(this.pool, restaurantId, contacts, fresh);
+  }
+
+  guest(id: string): Promise<GuestProfile | null> {
+    return guests.guest(this.pool, id);
+  }
+
+  searchGuests(restaurantId: string, text: string, limit: number): Promise<GuestProfile[]> {
+    return guests.searchGuests(this.pool, restaurantId, text, limit);
+  }
+
+  saveGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    return guests.saveGuestsAtomically(this.pool, profiles);
+  }
+
+  guestsAfter(afterId: string, limit: number): Promise<GuestProfile[]> {
+    return guests.guestsAfter(this.pool, afterId, limit);
+  }
+
+  bookingsOfGuests(guestIds: readonly string[]): Promise<Booking[]> {
+    return guests.bookingsOfGuests(this.pool, guestIds);
+  }
+
+  eraseGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    return guests.eraseGuests(this.pool, profiles);
   }
 
   readStream(stream: string): Promise<StoredEvent[]> {
@@ -124,6 +158,10 @@ export class PostgresStore implements EventStore, EventLogMaintenance, ReadModel
 
   waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
     return reads.waitingEntries(this.pool, sectorId, fromDate);
+  }
+
+  waitlistEntriesOfDay(sectorId: string, date: string): Promise<WaitlistEntry[]> {
+    return reads.waitlistEntriesOfDay(this.pool, sectorId, date);
   }
 
   sectorsWithWaiting(fromDate: string): Promise<string[]> {

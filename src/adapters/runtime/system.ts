@@ -9,6 +9,7 @@ const randomId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '
 export const randomIds: IdGenerator = {
   bookingId: () => randomId('bk'),
   waitlistEntryId: () => randomId('wl'),
+  guestId: () => randomId('gu'),
   userId: () => randomId('us'),
   apiKeyId: () => randomId('key'),
   tokenFamilyId: () => randomId('tf'),

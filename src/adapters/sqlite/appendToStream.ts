@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { EventMetadata, PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
 import { nextVersions } from '../streamVersions.js';
 import type { SqliteProjections } from './projections.js';
+import type { SqlitePersonalKeys } from './personalKeys.js';
 
 /** Appends with optimistic concurrency and projects, inside the caller's transaction. */
 export class SqliteAppender {
@@ -12,12 +13,13 @@ export class SqliteAppender {
   constructor(
     db: Database,
     private readonly projections: SqliteProjections,
+    private readonly keys: SqlitePersonalKeys,
   ) {
     this.currentVersion = db.prepare('SELECT MAX(version) AS version FROM events WHERE stream = ?');
     this.lastPosition = db.prepare('SELECT MAX(position) AS position FROM events');
     this.insertEvent = db.prepare(
-      `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at)
-       VALUES (@position, @stream, @version, @type, @data, @metadata, @recordedAt)`,
+      `INSERT INTO events (position, stream, version, type, data, metadata, recorded_at, subject)
+       VALUES (@position, @stream, @version, @type, @data, @metadata, @recordedAt, @subject)`,
     );
   }
 
@@ -42,9 +44,10 @@ export class SqliteAppender {
     this.projections.project(events.map((event) => this.write(event)));
   }
 
-  /** Writes one event as given; a null position takes the next one. */
+  /** Writes one event as given, its personal data sealed; a null position takes the next one. */
   private write(event: Omit<StoredEvent, 'position'> & { position: number | null }): StoredEvent {
-    const result = this.insertEvent.run({ ...event, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) });
+    const { data, subject } = this.keys.seal(event.data);
+    const result = this.insertEvent.run({ ...event, data: JSON.stringify(data), metadata: JSON.stringify(event.metadata), subject });
     return { ...event, position: Number(result.lastInsertRowid) };
   }
 }

@@ -248,6 +248,35 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX waitlist_waiting_dates ON waitlist (json_extract(data, '$.date'), sector_id) WHERE status = 'WAITING';
     `,
   },
+  {
+    version: 11,
+    name: "guest profiles, their contacts, per-subject keys that seal personal data in the log; a day's waitlist entries",
+    sql: `
+      CREATE TABLE guests (
+        id TEXT PRIMARY KEY,
+        restaurant_id TEXT NOT NULL,
+        merged_into TEXT,
+        search TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX guests_by_restaurant ON guests (restaurant_id, updated_at) WHERE merged_into IS NULL;
+      CREATE INDEX guests_merged ON guests (merged_into) WHERE merged_into IS NOT NULL;
+      CREATE TABLE guest_contacts (
+        restaurant_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        guest_id TEXT NOT NULL,
+        PRIMARY KEY (restaurant_id, kind, value)
+      );
+      CREATE INDEX guest_contacts_by_guest ON guest_contacts (guest_id);
+      CREATE TABLE personal_keys (subject TEXT PRIMARY KEY, key BLOB NOT NULL);
+      ALTER TABLE events ADD COLUMN subject TEXT;
+      CREATE INDEX bookings_by_guest ON bookings (json_extract(data, '$.guestId')) WHERE json_extract(data, '$.guestId') IS NOT NULL;
+      CREATE INDEX waitlist_by_guest ON waitlist (json_extract(data, '$.guestId')) WHERE json_extract(data, '$.guestId') IS NOT NULL;
+      CREATE INDEX waitlist_by_day ON waitlist (sector_id, json_extract(data, '$.date'), created_at);
+    `,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */

@@ -70,6 +70,9 @@ export class SqliteReadModel implements ReadModel {
       blackoutsOfSector: db.prepare(SQLITE_HOT_QUERIES.blackoutsOfSector),
       waitlistEntry: db.prepare('SELECT data, version FROM waitlist WHERE id = ?'),
       waitingEntries: db.prepare(SQLITE_HOT_QUERIES.waitingEntries),
+      waitlistEntriesOfDay: db.prepare(
+        `SELECT data FROM waitlist WHERE sector_id = @sectorId AND json_extract(data, '$.date') = @date ORDER BY created_at, id`,
+      ),
       sectorsWithWaiting: db.prepare(SQLITE_HOT_QUERIES.sectorsWithWaiting),
       expiredHolds: db.prepare(SQLITE_HOT_QUERIES.expiredHolds),
       dueNoShows: db.prepare(SQLITE_HOT_QUERIES.dueNoShows),
@@ -151,6 +154,10 @@ export class SqliteReadModel implements ReadModel {
 
   async waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]> {
     return parseAll(this.all('waitingEntries', { sectorId, fromDate }));
+  }
+
+  async waitlistEntriesOfDay(sectorId: string, date: string): Promise<WaitlistEntry[]> {
+    return parseAll(this.all('waitlistEntriesOfDay', { sectorId, date }));
   }
 
   async sectorsWithWaiting(fromDate: string): Promise<string[]> {

@@ -20,6 +20,9 @@ import {
   type PurgeOptions,
   type StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
+import type { GuestContacts, GuestStore } from '../../application/ports/guestStore.js';
+import type { GuestProfile } from '../../domain/guests/guestProfile.js';
+import type { Booking } from '../../domain/bookings/booking.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
@@ -28,6 +31,8 @@ import { SqliteAccess } from './access.js';
 import { SqliteAppender } from './appendToStream.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteIdempotency } from './idempotency.js';
+import { SqliteGuests } from './guests.js';
+import { SqlitePersonalKeys } from './personalKeys.js';
 import { migrate } from './migrations.js';
 import { OUTDATE_REVISIONS, PROJECTION_TABLES, SqliteProjections } from './projections.js';
 import { SqliteReadModel } from './readModel.js';
@@ -41,17 +46,8 @@ interface EventRow {
   data: string;
   metadata: string;
   recorded_at: number;
+  subject: string | null;
 }
-
-const toStored = (row: EventRow): StoredEvent => ({
-  position: row.position,
-  stream: row.stream,
-  version: row.version,
-  type: row.type,
-  data: JSON.parse(row.data) as StoredEvent['data'],
-  metadata: JSON.parse(row.metadata) as EventMetadata,
-  recordedAt: row.recorded_at,
-});
 
 /**
  * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so a
@@ -61,13 +57,15 @@ const toStored = (row: EventRow): StoredEvent => ({
  */
 export class SqliteStore
   extends SqliteReadModel
-  implements EventStore, IdempotencyStore, EventLogMaintenance, SubscriptionStore, AccessStore
+  implements EventStore, IdempotencyStore, EventLogMaintenance, SubscriptionStore, AccessStore, GuestStore
 {
   private readonly writes: GroupCommit;
   private readonly appender: SqliteAppender;
   private readonly idempotency: SqliteIdempotency;
   private readonly subscriptions: SqliteSubscriptions;
   private readonly access: SqliteAccess;
+  private readonly keys: SqlitePersonalKeys;
+  private readonly guests: SqliteGuests;
   private readonly commits = new CommitListeners();
   private readonly streamEvents: Statement;
   private readonly eventsAfter: Statement;
@@ -77,7 +75,9 @@ export class SqliteStore
   private constructor(private readonly db: Database) {
     super(db);
     this.writes = new GroupCommit(db);
-    this.appender = new SqliteAppender(db, new SqliteProjections(db));
+    this.keys = new SqlitePersonalKeys(db);
+    this.guests = new SqliteGuests(db, this.keys);
+    this.appender = new SqliteAppender(db, new SqliteProjections(db), this.keys);
     this.idempotency = new SqliteIdempotency(db);
     this.subscriptions = new SqliteSubscriptions(db);
     this.access = new SqliteAccess(db);
@@ -100,6 +100,8 @@ export class SqliteStore
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -262144');
+    // Freed space is zeroed, so personal data an erasure removed does not linger in the file's free pages.
+    db.pragma('secure_delete = ON');
     migrate(db);
     return new SqliteStore(db);
   }
@@ -111,11 +113,24 @@ export class SqliteStore
   }
 
   async readStream(stream: string): Promise<StoredEvent[]> {
-    return (this.streamEvents.all(stream) as EventRow[]).map(toStored);
+    return (this.streamEvents.all(stream) as EventRow[]).map((row) => this.toStored(row));
   }
 
   async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return (this.eventsAfter.all(afterPosition, limit) as EventRow[]).map(toStored);
+    return (this.eventsAfter.all(afterPosition, limit) as EventRow[]).map((row) => this.toStored(row));
+  }
+
+  /** An event as the application wrote it: its personal data opened, or left out once its subject was erased. */
+  private toStored(row: EventRow): StoredEvent {
+    return {
+      position: row.position,
+      stream: row.stream,
+      version: row.version,
+      type: row.type,
+      data: this.keys.open(JSON.parse(row.data) as StoredEvent['data'], row.subject),
+      metadata: JSON.parse(row.metadata) as EventMetadata,
+      recordedAt: row.recorded_at,
+    };
   }
 
   async importEvents(events: readonly StoredEvent[]): Promise<void> {
@@ -327,6 +342,35 @@ export class SqliteStore
 
   clearLoginFailures(email: string): Promise<void> {
     return this.writes.run(() => this.access.clearLoginFailures(email));
+  }
+
+  async matchGuest(restaurantId: string, contacts: GuestContacts, fresh: GuestProfile): Promise<GuestProfile> {
+    return this.guests.known(restaurantId, contacts, fresh.name) ?? this.writes.run(() => this.guests.match(restaurantId, contacts, fresh));
+  }
+
+  async guest(id: string): Promise<GuestProfile | null> {
+    return this.guests.guest(id);
+  }
+
+  async searchGuests(restaurantId: string, text: string, limit: number): Promise<GuestProfile[]> {
+    return this.guests.find(restaurantId, text, limit);
+  }
+
+  async saveGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    return this.writes.run(() => this.guests.save(profiles));
+  }
+
+  async guestsAfter(afterId: string, limit: number): Promise<GuestProfile[]> {
+    return this.guests.after(afterId, limit);
+  }
+
+  async bookingsOfGuests(guestIds: readonly string[]): Promise<Booking[]> {
+    return this.guests.bookingsOf(guestIds);
+  }
+
+  async eraseGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    await this.writes.run(() => this.guests.erase(profiles));
+    this.guests.flushLog();
   }
 
   async close(): Promise<void> {

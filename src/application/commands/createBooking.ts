@@ -3,13 +3,15 @@ import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { BookingView, CreateBookingInput } from '../contracts/bookings.js';
 import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import { idempotencyScopeOf, type Caller, type Dependencies } from '../dependencies.js';
-import { runIdempotently, type IdempotentOutcome } from '../idempotency.js';
+import { runIdempotently, type IdempotentOutcome, type ResponseKeeping } from '../idempotency.js';
+import { personalFieldsOf, withoutPersonalFields } from '../personalData.js';
 import { bookingView } from '../views.js';
 import { sectorsThatCanSeat, withAlternatives } from '../queries/alternatives.js';
 import { planSeating, resolveScope } from '../queries/planSeating.js';
 import { planBooking, type BookingRequest } from './planBooking.js';
 import { bookingChannel } from '../access/channel.js';
 import { joinWaitlist } from './waitlist.js';
+import { matchGuest } from './matchGuest.js';
 
 export type Booked = IdempotentOutcome & { status: 201; body: BookingView };
 type Waiting = IdempotentOutcome & { status: 202; body: WaitlistEntryView };
@@ -40,20 +42,46 @@ export async function createBooking(
   present: Presenter = asIs,
 ): Promise<CreatedBooking> {
   // Whose seats and whose pace (SPEC §9): an online caller's `override` is refused before anything is written.
-  const request = { ...input, ...bookingChannel(caller, input.restaurantId, input.override) };
-  const outcome = await runIdempotently(deps, idempotencyScopeOf(caller), idempotencyKey, input, async () => {
-    try {
-      return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey)) };
-    } catch (error) {
-      if (!isAppError(error) || error.code !== 'no_capacity') throw error;
-      // Asked to wait rather than be refused: the party joins the sector's waitlist.
-      const waitIn = input.waitlist ? (input.sectorId ?? (await waitlistSectorOf(deps, input))) : undefined;
-      if (waitIn !== undefined)
-        return { status: 202, body: present.entry(await joinWaitlist(deps, { ...input, sectorId: waitIn }, caller)) };
-      throw present.alternatives ? await withAlternatives(deps, error, request) : error;
-    }
-  });
+  const channel = bookingChannel(caller, input.restaurantId, input.override);
+  const outcome = await runIdempotently(
+    deps,
+    idempotencyScopeOf(caller),
+    idempotencyKey,
+    input,
+    async () => {
+      const guestId = await matchGuest(deps, input.restaurantId, input);
+      const request = { ...input, ...channel, guestId };
+      try {
+        return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey)) };
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'no_capacity') throw error;
+        // Asked to wait rather than be refused: the party joins the sector's waitlist.
+        const waitIn = input.waitlist ? (input.sectorId ?? (await waitlistSectorOf(deps, input))) : undefined;
+        if (waitIn !== undefined)
+          return { status: 202, body: present.entry(await joinWaitlist(deps, { ...input, guestId, sectorId: waitIn }, caller)) };
+        throw present.alternatives ? await withAlternatives(deps, error, request) : error;
+      }
+    },
+    withoutKeepingPersonalData(deps, present),
+  );
   return outcome as CreatedBooking;
+}
+
+/** A replay reads the guest's fields from the booking or entry as it stands: after an erasure, they are gone. */
+function withoutKeepingPersonalData(deps: Dependencies, present: Presenter): ResponseKeeping {
+  return {
+    keep: (response) => ({ ...response, body: withoutPersonalFields(response.body as object) }),
+    replay: async (response) => {
+      if (response.status === 201) {
+        const body = response.body as BookingView;
+        const found = await deps.reads.booking(body.id);
+        return { ...response, body: present.booking({ ...body, ...(found ? personalFieldsOf(found.value) : {}) }) };
+      }
+      const body = response.body as WaitlistEntryView;
+      const found = await deps.reads.waitlistEntry(body.id);
+      return { ...response, body: present.entry({ ...body, ...(found ? personalFieldsOf(found.value) : {}) }) };
+    },
+  };
 }
 
 /**

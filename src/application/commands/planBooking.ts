@@ -1,4 +1,5 @@
 import { decideCreate } from '../../domain/bookings/bookingDecisions.js';
+import type { Guest } from '../../domain/bookings/booking.js';
 import type { BookingOpened } from '../../domain/bookings/bookingEvents.js';
 import { holdMinutesFor } from '../../domain/restaurants/stayLength.js';
 import { DEFAULT_NO_SHOW_AFTER_MINUTES, type Restaurant } from '../../domain/restaurants/restaurant.js';
@@ -6,7 +7,9 @@ import type { CreateBookingInput } from '../contracts/bookings.js';
 import type { Dependencies } from '../dependencies.js';
 import { planSeating, type SeatingRequest } from '../queries/planSeating.js';
 
-export type BookingRequest = SeatingRequest & Pick<CreateBookingInput, 'guestName' | 'guestEmail' | 'guestPhone' | 'notes'>;
+export type BookingRequest = SeatingRequest &
+  Pick<CreateBookingInput, 'guestName' | 'guestEmail' | 'guestPhone' | 'notes'> &
+  Pick<Guest, 'guestId'>;
 
 /**
  * The event that books the request's best candidate on current state (in that

@@ -12,7 +12,7 @@ import { planBooking } from './planBooking.js';
 /** Joins the waitlist of the sector the input names (a create without one chooses it first). */
 export async function joinWaitlist(
   deps: Dependencies,
-  input: CreateBookingInput & { sectorId: string },
+  input: CreateBookingInput & { sectorId: string; guestId?: string | undefined },
   caller: Caller,
 ): Promise<WaitlistEntryView> {
   const { waitlist: _asked, ...request } = input;

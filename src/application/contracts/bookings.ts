@@ -70,6 +70,8 @@ export type CreateBookingInput = z.output<typeof createBookingBodySchema>;
 
 /** The guest fields as answers carry them (already checked on the way in). */
 export const guestOut = {
+  /** The guest profile the phone or email matched (`GET /guests/:id`). */
+  guestId: z.string().optional(),
   guestName: z.string().optional(),
   guestEmail: z.string().optional(),
   guestPhone: z.string().optional(),

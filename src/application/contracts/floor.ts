@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bookingViewSchema } from './bookings.js';
+import { guestBriefSchema } from './guests.js';
 import { durationMinutesSchema, entityIdSchema, instantWithOffsetSchema, partySizeSchema } from './fields.js';
 
 export const walkInBodySchema = z.object({
@@ -50,6 +51,8 @@ const tableStateSchema = z.object({
   bookingId: z.string().optional(),
   blackoutId: z.string().optional(),
   partySize: z.int().optional(),
+  /** The party's guest profile, for the host seating it: visits, no-shows and tags (never contacts). */
+  guest: guestBriefSchema.optional(),
   since: instantWithOffsetSchema.optional(),
   until: instantWithOffsetSchema.optional(),
   /** The next booking or blackout on the table after this state, if any today. */

@@ -1,21 +1,38 @@
 import type { EventLogMaintenance, StoredEvent } from '../ports/eventStore.js';
+import type { GuestStore } from '../ports/guestStore.js';
+import type { GuestProfile } from '../../domain/guests/guestProfile.js';
 
 const FORMAT = 'wokibrain-event-log';
-const FORMAT_VERSION = 1;
+/** 2 adds guest profiles after the events; a version 1 backup (events only) still restores. */
+const FORMAT_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 const PAGE = 1000;
+
+/** Guest profiles live beside the log; a backup carries them after the events. */
+type GuestBackup = Partial<Pick<GuestStore, 'guestsAfter' | 'saveGuests'>>;
 
 /**
  * The whole event log as JSON Lines: a header line, then one event per line in
- * log order. Store-neutral, so a SQLite log restores into PostgreSQL and back.
+ * log order, then one `{"guest": …}` line per guest profile. Store-neutral, so a
+ * SQLite log restores into PostgreSQL and back. Events are written as they read:
+ * personal data opened, and absent for guests erased before the backup was made.
  */
-export async function* exportLog(store: EventLogMaintenance): AsyncGenerator<string> {
+export async function* exportLog(store: EventLogMaintenance & GuestBackup): AsyncGenerator<string> {
   yield JSON.stringify({ format: FORMAT, version: FORMAT_VERSION });
   let after = 0;
   for (;;) {
     const page = await store.readAll(after, PAGE);
     for (const event of page) yield JSON.stringify(event);
-    if (page.length < PAGE) return;
+    if (page.length < PAGE) break;
     after = page[page.length - 1]!.position;
+  }
+  if (!store.guestsAfter) return;
+  let afterId = '';
+  for (;;) {
+    const page = await store.guestsAfter(afterId, PAGE);
+    for (const guest of page) yield JSON.stringify({ guest });
+    if (page.length < PAGE) return;
+    afterId = page[page.length - 1]!.id;
   }
 }
 
@@ -44,7 +61,11 @@ const RESTORE_BATCH = 20000;
  * The lines are taken in hand before anything is awaited, so that a source that pushes
  * its lines (readline, an event emitter) cannot emit some while the store answers.
  */
-export async function importLog(store: EventLogMaintenance, lines: AsyncIterable<string>, options: RestoreOptions = {}): Promise<number> {
+export async function importLog(
+  store: EventLogMaintenance & GuestBackup,
+  lines: AsyncIterable<string>,
+  options: RestoreOptions = {},
+): Promise<number> {
   const source = lines[Symbol.asyncIterator]();
   const remaining: AsyncIterable<string> = { [Symbol.asyncIterator]: () => source };
   const size = Math.max(1, options.batchEvents ?? RESTORE_BATCH);
@@ -63,6 +84,7 @@ export async function importLog(store: EventLogMaintenance, lines: AsyncIterable
     throw error;
   }
   let header = true;
+  const guests: GuestProfile[] = [];
   let batch: StoredEvent[] = [];
   let count = 0;
   let lastPosition = 0;
@@ -78,8 +100,12 @@ export async function importLog(store: EventLogMaintenance, lines: AsyncIterable
     if (line.trim() === '') continue;
     const value = JSON.parse(line) as Record<string, unknown>;
     if (header) {
-      if (value.format !== FORMAT || value.version !== FORMAT_VERSION) throw new Error('not a WokiBrain event log backup');
+      if (value.format !== FORMAT || !READABLE_VERSIONS.includes(value.version)) throw new Error('not a WokiBrain event log backup');
       header = false;
+      continue;
+    }
+    if ('guest' in value) {
+      guests.push(value.guest as GuestProfile);
       continue;
     }
     const event = value as unknown as StoredEvent;
@@ -106,6 +132,7 @@ export async function importLog(store: EventLogMaintenance, lines: AsyncIterable
   if (header) throw new Error('the backup is empty');
   if (resumeAfter > lastPosition) throw new Error(`the store holds events up to ${resumeAfter}, beyond the end of this backup`);
   if (batch.length > 0) await flush();
+  for (let from = 0; from < guests.length; from += PAGE) await store.saveGuests?.(guests.slice(from, from + PAGE));
   await store.markRestore?.(null);
   return count;
 }

@@ -55,6 +55,12 @@ export interface ReadModel {
   waitlistEntry(id: string): Promise<Versioned<WaitlistEntry> | null>;
   /** WAITING entries of the sector for service dates from `fromDate` on, earliest first (createdAt, then id). */
   waitingEntries(sectorId: string, fromDate: string): Promise<WaitlistEntry[]>;
+  /**
+   * Every entry of the sector for the service date, whatever its status, earliest
+   * first (createdAt, then id): what the day report counts. Not a hot path: a
+   * manager's report, read by sector.
+   */
+  waitlistEntriesOfDay(sectorId: string, date: string): Promise<WaitlistEntry[]>;
   /** Sectors that have WAITING entries, for the sweeper that promotes them. */
   sectorsWithWaiting(fromDate: string): Promise<string[]>;
   /** Ids of PENDING holds whose time ran out by `now`, oldest expiry first. */

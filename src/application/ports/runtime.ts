@@ -5,6 +5,7 @@ export interface Clock {
 export interface IdGenerator {
   bookingId(): string;
   waitlistEntryId(): string;
+  guestId(): string;
   userId(): string;
   apiKeyId(): string;
   /** Groups the refresh tokens rotated from one login. */

@@ -8,6 +8,7 @@ import type { Dependencies } from '../dependencies.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
 import { streams, type StoredEvent } from '../ports/eventStore.js';
 import { bookingView } from '../views.js';
+import { allAsOf, bookingAsOf } from './stateAsOf.js';
 
 const asBookingEvent = (stored: StoredEvent) => ({ type: stored.type, data: stored.data }) as BookingEvent;
 
@@ -38,14 +39,6 @@ export async function bookingHistory(deps: Dependencies, id: string): Promise<Bo
 export async function listDayAsOf(deps: Dependencies, query: DayQuery, asOf: number): Promise<DayResponse> {
   const { restaurant } = await requireSectorOf(deps.reads, query.restaurantId, query.sectorId);
   const current = await deps.reads.bookingsOfDay(query.restaurantId, query.sectorId, query.date);
-  const past: Booking[] = [];
-  for (const booking of current) {
-    let state: Booking | null = null;
-    for (const stored of await deps.events.readStream(streams.booking(booking.id))) {
-      if (stored.recordedAt > asOf) break;
-      state = evolveBooking(state, asBookingEvent(stored));
-    }
-    if (state) past.push(state);
-  }
+  const past = await allAsOf(current, asOf, (id, at) => bookingAsOf(deps, id, at));
   return { date: query.date, items: past.map((booking) => bookingView(booking, restaurant.timezone)) };
 }

@@ -1,5 +1,6 @@
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
+import { guestBriefs } from './guests.js';
 import { formatInstant } from '../../domain/time/zone.js';
 import type { FloorQuery, FloorView, TableStateView } from '../contracts/floor.js';
 import type { Dependencies } from '../dependencies.js';
@@ -32,6 +33,15 @@ export async function floorView(deps: Dependencies, query: FloorQuery): Promise<
     else byTable.set(block.tableId, [block]);
   }
   const bookings = await bookingsHolding(deps, blocks, at);
+  const guests = await guestBriefs(
+    deps,
+    [...bookings.values()].flatMap((booking) => (booking.guestId ? [booking.guestId] : [])),
+  );
+  const guestOf = (bookingId: string) => {
+    const guestId = bookings.get(bookingId)?.guestId;
+    const brief = guestId === undefined ? undefined : guests.get(guestId);
+    return brief ? { guest: brief } : {};
+  };
   const show = (instant: number) => formatInstant(zone, instant);
 
   const states = [...tables]
@@ -62,21 +72,24 @@ export async function floorView(deps: Dependencies, query: FloorQuery): Promise<
           partySize: booking.partySize,
           since: show(seated ? booking.seatedAt! : booking.start),
           until: show(current.end),
+          ...guestOf(booking.id),
           ...nextAt,
         };
       }
       if (next && next.start - at <= BOOKED_SOON_MINUTES * MINUTE_MS) {
-        return { ...base, state: 'booked_soon', ...(next.source.kind === 'booking' ? { bookingId: next.source.id } : {}), ...nextAt };
+        const coming = next.source.kind === 'booking' ? { bookingId: next.source.id, ...guestOf(next.source.id) } : {};
+        return { ...base, state: 'booked_soon', ...coming, ...nextAt };
       }
       return { ...base, state: 'free', ...nextAt };
     });
   return { restaurantId: restaurant.id, sectorId: sector.id, at: show(at), tables: states };
 }
 
-/** The bookings whose seats hold a table at `at`. */
+/** The bookings whose seats hold a table at `at` or soon after: the parties the host is about to seat or has seated. */
 async function bookingsHolding(deps: Dependencies, blocks: readonly SeatBlock[], at: number): Promise<Map<string, Booking>> {
+  const soon = at + BOOKED_SOON_MINUTES * MINUTE_MS;
   const ids = new Set(
-    blocks.filter((block) => block.source.kind === 'booking' && block.start <= at && at < block.end).map((b) => b.source.id),
+    blocks.filter((block) => block.source.kind === 'booking' && block.start <= soon && at < block.end).map((b) => b.source.id),
   );
   const found = await Promise.all([...ids].map((id) => deps.reads.booking(id)));
   return new Map(found.flatMap((row) => (row ? [[row.value.id, row.value] as const] : [])));

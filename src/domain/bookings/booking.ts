@@ -7,6 +7,8 @@ export const BOOKING_STATUSES = ['CONFIRMED', 'PENDING', 'SEATED', 'FINISHED', '
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 export interface Guest {
+  /** The guest profile its phone or email matched (not personal itself: an id). */
+  guestId?: string | undefined;
   guestName?: string | undefined;
   guestEmail?: string | undefined;
   guestPhone?: string | undefined;

@@ -51,6 +51,7 @@ export function decideCreate(command: CreateBooking, candidates: readonly Candid
         holdExpiresAt: held ? command.now + command.holdMinutes! * 60_000 : undefined,
         // A booking written after its grace had passed is a record, not an expected party: the sweeper leaves it alone.
         noShowDueAt: noShowDueAt > command.now ? noShowDueAt : undefined,
+        guestId: command.guestId,
         guestName: command.guestName,
         guestEmail: command.guestEmail,
         guestPhone: command.guestPhone,

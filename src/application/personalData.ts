@@ -1,0 +1,37 @@
+/** The fields that identify a guest: sealed in the log, scrubbed by erasure, never logged. */
+export const PERSONAL_FIELDS = ['guestName', 'guestEmail', 'guestPhone', 'notes'] as const;
+
+/**
+ * The object in an event's data that carries personal fields (a booking or a
+ * waitlist entry, whole), the key it sits under, and its data subject: the guest
+ * profile when it has one, else the booking or entry itself. Null when the event
+ * carries nothing personal.
+ */
+export function personalHolderOf(data: unknown): { field: 'booking' | 'entry'; holder: Record<string, unknown>; subject: string } | null {
+  if (!data || typeof data !== 'object') return null;
+  for (const field of ['booking', 'entry'] as const) {
+    const holder = (data as Record<string, unknown>)[field] as Record<string, unknown> | undefined;
+    if (!holder || typeof holder !== 'object') continue;
+    if (!PERSONAL_FIELDS.some((name) => holder[name] !== undefined)) return null;
+    const subject = typeof holder.guestId === 'string' ? holder.guestId : `${field}:${String(holder.id)}`;
+    return { field, holder, subject };
+  }
+  return null;
+}
+
+/** A copy without the personal fields. */
+export function withoutPersonalFields<T extends object>(value: T): T {
+  const copy = { ...value } as Record<string, unknown>;
+  for (const field of PERSONAL_FIELDS) delete copy[field];
+  return copy as T;
+}
+
+/** Only the personal fields that are set. */
+export function personalFieldsOf(value: object): Partial<Record<(typeof PERSONAL_FIELDS)[number], string>> {
+  const fields: Record<string, string> = {};
+  for (const field of PERSONAL_FIELDS) {
+    const text = (value as Record<string, unknown>)[field];
+    if (typeof text === 'string') fields[field] = text;
+  }
+  return fields;
+}
