@@ -94,7 +94,7 @@ function composeWith(store: Store, storeName: string, locks: LockManager, option
     locks,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
-    caches: createCaches(options.discoverCacheEntries ?? 5_000),
+    caches: createCaches(options.discoverCacheEntries ?? 5_000, options.clock ?? systemClock),
     settings: {
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
       idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,

@@ -1,3 +1,5 @@
+import { TurnTimeMemo } from './queries/turnTimes.js';
+import type { Clock } from './ports/runtime.js';
 import type { SeatBlock } from '../domain/availability/seatBlock.js';
 import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant.js';
 import { seatingDay, stayGrid, type SeatingDay, type StayGrid } from '../domain/seating/discoverSeatings.js';
@@ -36,6 +38,8 @@ export interface ApplicationCaches {
   grids: RevisionCache<KeptGrid>;
   /** Sectors and their restaurants, by sector id (see `pinSector`). */
   sectors: RevisionCache<SectorContext>;
+  /** Learned turn times per restaurant that asks for them, read again every ten minutes. */
+  turnTimes: TurnTimeMemo;
 }
 
 /** Sector states kept per process: one per sector and searched span in use. */
@@ -48,8 +52,9 @@ const GRID_ENTRIES = 256;
 /** Service hours one sector state is searched under: one per date in practice. */
 const DAYS_PER_STATE = 4;
 
-export function createCaches(discoverEntries: number): ApplicationCaches {
+export function createCaches(discoverEntries: number, clock: Clock): ApplicationCaches {
   return {
+    turnTimes: new TurnTimeMemo(clock),
     discover: new RevisionCache(discoverEntries),
     sectorState: new RevisionCache(SECTOR_STATE_ENTRIES),
     grids: new RevisionCache(GRID_ENTRIES),

@@ -41,6 +41,8 @@ import type { RestaurantPatch, SectorPatch, TablePatch } from './contracts/setti
 import { channelOfCaller } from './access/channel.js';
 import type { DayReportQuery } from './contracts/reports.js';
 import { dayReport } from './queries/dayReport.js';
+import { turnTimesReport } from './queries/turnTimes.js';
+import type { TurnTimesQuery } from './contracts/turnTimes.js';
 
 import type { GuestMergeBody, GuestPatch, GuestSearchQuery } from './contracts/guests.js';
 import type { GuestProfile } from '../domain/guests/guestProfile.js';
@@ -230,6 +232,10 @@ export function createWokiBrain(deps: Dependencies) {
     liftBlackout: async (id: string, caller: Caller = SYSTEM) => {
       await requireBlackoutAccess(caller, id);
       return liftBlackout(deps, id, caller);
+    },
+    turnTimes: async (restaurantId: string, query: TurnTimesQuery, caller: Caller = SYSTEM) => {
+      await requireRestaurantAccess(caller, 'manageService', restaurantId);
+      return turnTimesReport(deps, restaurantId, query);
     },
     dayReport: async (query: DayReportQuery, caller: Caller = SYSTEM) => {
       await requireRestaurantAccess(caller, 'manageService', query.restaurantId);

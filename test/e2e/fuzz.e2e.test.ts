@@ -477,6 +477,17 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
     );
   });
 
+  it('GET /restaurants/:id/turn-times', async () => {
+    current = 'turn-times';
+    const weeks = query({ weeks: nums(-2, 60) }, fc.record({ weeks: fc.integer({ min: 1, max: 52 }) }));
+    await fc.assert(
+      fc.asyncProperty(prefix, fc.oneof(pathId, fc.constantFrom('R1', 'RF')), weeks, async (p, id, q) =>
+        check(await send('GET', `${p}/restaurants/${id}/turn-times?${q}`, null), `${id}?${q}`),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   for (const [path, fields] of Object.entries(adminBodies)) {
     it(`POST ${path} (with, without and with a wrong admin secret)`, async () => {
       current = `POST ${path}`;
@@ -503,6 +514,7 @@ describe('fuzz: malformed requests never get a 5xx and every 4xx is {error, deta
       'GET /woki/bookings/day and GET /woki/bookings',
       'GET /woki/floor',
       'guests',
+      'turn-times',
       'POST /admin/tables',
     ]) {
       expect([...(seen.get(endpoint) ?? [])].sort(), endpoint).toEqual([2, 4]);

@@ -4,13 +4,13 @@ import { windowsOfSector, type Restaurant, type Sector } from '../../domain/rest
 import { seatingDay, type Candidate } from '../../domain/seating/discoverSeatings.js';
 import { planWalkIn, WAIT_HORIZON_MS, type WalkInPlan } from '../../domain/seating/walkInSeating.js';
 import { serviceAt, type ServiceAt } from '../../domain/time/serviceAt.js';
-import { formatInstant } from '../../domain/time/zone.js';
+import { formatInstant, localPartsOf } from '../../domain/time/zone.js';
 import { AppError } from '../../errors/catalogue.js';
 import { handleCommand } from '../commandHandling/handleCommand.js';
 import type { WalkInInput, WalkInView } from '../contracts/floor.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
-import { stayLength } from '../queries/planSeating.js';
+import { stayLength, withLearnedStay } from '../queries/planSeating.js';
 import { bookingView } from '../views.js';
 
 const MINUTE_MS = 60_000;
@@ -34,7 +34,20 @@ export async function seatWalkIn(deps: Dependencies, input: WalkInInput, caller:
     input.sectorId === undefined
       ? (await deps.reads.sectorsOfRestaurant(restaurant.id)).map(({ sector }) => sector)
       : [(await requireSectorOf(deps.reads, restaurant.id, input.sectorId)).sector];
-  const durationMinutes = stayLength(restaurant, input);
+  // A walk-in's service is the one open now: its learned stay is that of now's weekday and service.
+  const here = localPartsOf(restaurant.timezone, deps.clock.now());
+  const nowLocal = `${String(Math.floor(here.minute / 60)).padStart(2, '0')}:${String(here.minute % 60).padStart(2, '0')}`;
+  const asked = { ...input, date: here.date, windowStart: nowLocal };
+  const durationMinutes = stayLength(
+    restaurant,
+    await withLearnedStay(
+      deps.reads,
+      deps.caches,
+      restaurant,
+      sectors.map((sector) => ({ sector })),
+      asked,
+    ),
+  );
   const { booking, short } = await handleCommand(deps, caller, {
     lock: sectors.length === 1 ? `sector|${sectors[0]!.id}` : undefined,
     decide: async (_state, now) => {

@@ -16,11 +16,16 @@ const largeGroups = z.object({
     .max(7 * 24 * 60),
 });
 
-/** Stay length by party size: `{ rules: [{ upTo: 2, minutes: 75 }, …], otherwise: 150 }`. */
+/**
+ * Stay length by party size: `{ rules: [{ upTo: 2, minutes: 75 }, …], otherwise: 150 }`; with
+ * `learned: true`, the learned turn times where a cell has `minSamples` samples, the rules elsewhere.
+ */
 const durationRules = z
   .object({
     rules: z.array(z.object({ upTo: z.int().positive(), minutes: stay })).max(20),
     otherwise: stay,
+    learned: z.boolean().optional(),
+    minSamples: z.int().min(1).max(10_000).optional(),
   })
   .refine((value) => new Set(value.rules.map((rule) => rule.upTo)).size === value.rules.length, {
     message: 'each rule needs its own upTo',

@@ -17,6 +17,7 @@ import {
   resolveScope,
   seatingsIn,
   stayLength,
+  withLearnedStay,
   type ScopedSector,
   type SeatingRequest,
   type SeatingScope,
@@ -100,7 +101,7 @@ async function findAlternatives(deps: Deps, request: SeatingRequest): Promise<Al
   const holders = await sectorsThatCanSeat(deps.reads, scope, request.partySize);
   if (holders.length === 0) return [];
   const { restaurant } = scope;
-  const durationMinutes = stayLength(restaurant, request);
+  const durationMinutes = stayLength(restaurant, await withLearnedStay(deps.reads, deps.caches, restaurant, scope.sectors, request));
   // The same tables and pacing caps as the request (its channel): an alternative is an offer to book.
   const limiter = new SeatingLimiter(deps.reads, restaurant, request);
   const search = new AlternativeSearch(deps, restaurant, holders, limiter, {

@@ -6,9 +6,11 @@ import { candidateView } from '../views.js';
 import { withAlternatives } from './alternatives.js';
 import { planSeating, type SeatingPlan } from './planSeating.js';
 
-function keyOf(query: DiscoverQuery, channel: Channel): string {
+/** A query without a duration may take a learned stay: its answer is kept under the learned figures it used. */
+function keyOf(deps: Dependencies, query: DiscoverQuery, channel: Channel): string {
   const { restaurantId, sectorId, date, partySize, duration, windowStart, windowEnd, limit } = query;
-  return [restaurantId, sectorId ?? '', date, partySize, duration ?? '', windowStart ?? '', windowEnd ?? '', limit, channel].join('|');
+  const stay = duration ?? `turns@${deps.caches.turnTimes.version(restaurantId)}`;
+  return [restaurantId, sectorId ?? '', date, partySize, stay, windowStart ?? '', windowEnd ?? '', limit, channel].join('|');
 }
 
 /**
@@ -34,7 +36,7 @@ export async function discover(deps: Dependencies, query: DiscoverQuery, channel
  * this sector past the revision its restaurant and sector were read at.
  */
 async function discoverInSector(deps: Dependencies, query: DiscoverQuery, sectorId: string, channel: Channel): Promise<DiscoverResponse> {
-  let key = keyOf(query, channel);
+  let key = keyOf(deps, query, channel);
   // Read before the state: a change committed in between makes this entry stale at once.
   const revision = await deps.reads.sectorRevision(sectorId);
   let keptAt: number | undefined = revision;
@@ -64,7 +66,7 @@ async function discoverInSector(deps: Dependencies, query: DiscoverQuery, sector
  */
 async function discoverAcrossSectors(deps: Dependencies, query: DiscoverQuery, channel: Channel): Promise<DiscoverResponse> {
   const sectors = await deps.reads.sectorsOfRestaurant(query.restaurantId);
-  const key = `${keyOf(query, channel)}|${sectors.map(({ sector }) => sector.id).join(',')}`;
+  const key = `${keyOf(deps, query, channel)}|${sectors.map(({ sector }) => sector.id).join(',')}`;
   const revision = sectors.reduce((sum, { revision }) => sum + revision, 0);
   const cached = deps.caches.discover.get(key, revision);
   if (cached) return cached;

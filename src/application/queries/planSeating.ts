@@ -1,3 +1,4 @@
+import { learnedStay } from './turnTimes.js';
 import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Channel, Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
@@ -72,7 +73,7 @@ export interface SectorDay {
 }
 
 /** The memos planning reads through. */
-export type PlanningCaches = Pick<ApplicationCaches, 'sectorState' | 'grids'>;
+export type PlanningCaches = Pick<ApplicationCaches, 'sectorState' | 'grids' | 'turnTimes'>;
 
 export interface SeatingSearch {
   partySize: number;
@@ -105,6 +106,18 @@ export function stayLength(restaurant: Restaurant, request: Pick<SeatingRequest,
     throw new AppError('invalid_input', `durationMinutes must be between ${min} and ${max} for this restaurant`);
   }
   return durationMinutes;
+}
+
+/** The request with the stay its restaurant has learned for it, when it learns stays and the request names none. */
+export async function withLearnedStay<R extends Parameters<typeof learnedStay>[4]>(
+  reads: ReadModel,
+  caches: Pick<PlanningCaches, 'turnTimes'>,
+  restaurant: Restaurant,
+  sectors: readonly { sector: Sector }[],
+  request: R,
+): Promise<R> {
+  const learned = await learnedStay(reads, caches.turnTimes, restaurant, sectors.length === 1 ? sectors[0]!.sector : undefined, request);
+  return learned === undefined ? request : { ...request, durationMinutes: learned };
 }
 
 /** Requested areas already worked out, per sector object (see `requestedArea`). */
@@ -196,7 +209,7 @@ export async function planSeating(
   known?: SeatingScope,
 ): Promise<SeatingPlan> {
   const { restaurant, sectors } = known ?? (await resolveScope(reads, request.restaurantId, request.sectorId));
-  const durationMinutes = stayLength(restaurant, request);
+  const durationMinutes = stayLength(restaurant, await withLearnedStay(reads, caches, restaurant, sectors, request));
   if (request.windowStart !== undefined && request.windowStart === request.windowEnd) {
     throw new AppError('invalid_input', 'windowStart and windowEnd must differ');
   }

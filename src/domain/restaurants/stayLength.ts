@@ -5,6 +5,9 @@
 export interface DurationRules {
   rules: { upTo: number; minutes: number }[];
   otherwise: number;
+  /** Stays come from the learned turn times where a cell has `minSamples` samples (default 5), else from the rules. */
+  learned?: boolean | undefined;
+  minSamples?: number | undefined;
 }
 
 export function durationForParty(rules: DurationRules, partySize: number): number {
