@@ -233,6 +233,9 @@ describe('guest erasure on SQLite', () => {
       ctx.get<{ items: BookingBody[] }>(`/api/v1/woki/bookings/day${qs({ restaurantId: 'RE', sectorId: 'RE-S', date: DATE })}`);
     const before = (await day()).body.items.map(({ id, status, partySize, start }) => ({ id, status, partySize, start }));
     const countsBefore = (await ctx.get<Guest>(`/api/v1/guests/${first.guestId}`)).body;
+    const report = () => ctx.get(`/api/v1/reports/day${qs({ restaurantId: 'RE', date: DATE, asOf: '2025-11-03T19:45:00-03:00' })}`);
+    const reportBefore = await report();
+    expect(reportBefore.status, reportBefore.text).toBe(200);
     // The search is a real one: before the erasure, every value is somewhere in the files and the backup.
     for (const text of [ERASED.guestName, ERASED.guestEmail, ERASED.notes]) expect(await filesHold(text), text).toBe(true);
     expect(await backupOf()).toContain(ERASED.guestName);
@@ -278,6 +281,8 @@ describe('guest erasure on SQLite', () => {
     const countsAfter = (await ctx.get<Guest>(`/api/v1/guests/${first.guestId}`)).body;
     expect(countsAfter).toMatchObject({ visits: countsBefore.visits, upcoming: countsBefore.upcoming, phones: [], emails: [], tags: [] });
     expect(countsAfter.erasedAt).toBeDefined();
+    // The day report, as of the same instant, reads the same to the last figure.
+    expect((await report()).body).toEqual(reportBefore.body);
     expect(countsAfter.name).toBeUndefined();
 
     // Files and a fresh backup: none of the erased values; the other guest's are still there.
