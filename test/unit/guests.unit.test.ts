@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/domain/bookings/booking.js';
 import { normalizeEmail, normalizePhone } from '../../src/domain/guests/contacts.js';
-import { countVisits, erasedProfile, mergeProfiles, type GuestProfile } from '../../src/domain/guests/guestProfile.js';
+import { countVisits, erasedProfile, learnFromSighting, mergeProfiles, type GuestProfile } from '../../src/domain/guests/guestProfile.js';
 import { openEventData, sealEventData, newSubjectKey } from '../../src/adapters/personalData/sealing.js';
 
 describe('contacts', () => {
@@ -87,6 +87,18 @@ describe('guest profiles', () => {
       updatedAt: 7,
     });
     expect(merged.from).toMatchObject({ mergedInto: 'A', phones: [], emails: [], mergedIds: [] });
+  });
+
+  it('a sighting teaches a profile a contact nobody holds and a missing name; nothing new means no write', () => {
+    const known = profile('A', { phones: ['+1'] });
+    expect(learnFromSighting(known, { phone: '+1', email: 'a@x', name: 'Ana' }, { phone: 'A' })).toMatchObject({
+      name: 'Ana',
+      phones: ['+1'],
+      emails: ['a@x'],
+    });
+    // The email belongs to another profile: it stays there.
+    expect(learnFromSighting(known, { phone: '+1', email: 'b@x' }, { phone: 'A', email: 'B' })).toBeNull();
+    expect(learnFromSighting({ ...known, name: 'Ana' }, { phone: '+1', name: 'Other' }, { phone: 'A' })).toBeNull();
   });
 
   it('erasure keeps the id, the links and the first erasure time, and nothing personal', () => {

@@ -1,5 +1,5 @@
 import type { Booking } from '../../domain/bookings/booking.js';
-import { searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
+import { learnFromSighting, searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import type { GuestContacts } from '../../application/ports/guestStore.js';
 import { personalHolderOf, withoutPersonalFields } from '../../application/personalData.js';
@@ -27,13 +27,13 @@ export class MemoryGuests {
       this.save([fresh]);
       return structuredClone(fresh);
     }
-    const free = (kind: 'phone' | 'email', value: string | undefined, held: readonly string[]) =>
-      value !== undefined && !held.includes(value) && this.holderOf(restaurantId, kind, value) === undefined;
-    const phones = free('phone', contacts.phone, profile.phones) ? [...profile.phones, contacts.phone!] : profile.phones;
-    const emails = free('email', contacts.email, profile.emails) ? [...profile.emails, contacts.email!] : profile.emails;
-    const name = profile.name ?? fresh.name;
-    if (phones === profile.phones && emails === profile.emails && name === profile.name) return structuredClone(profile);
-    const updated = { ...profile, name, phones, emails, updatedAt: fresh.updatedAt };
+    const holders = {
+      phone: this.holderOf(restaurantId, 'phone', contacts.phone),
+      email: this.holderOf(restaurantId, 'email', contacts.email),
+    };
+    const learned = learnFromSighting(profile, { ...contacts, name: fresh.name }, holders);
+    if (!learned) return structuredClone(profile);
+    const updated = { ...learned, updatedAt: fresh.updatedAt };
     this.save([updated]);
     return structuredClone(updated);
   }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Booking } from '../../domain/bookings/booking.js';
-import { searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
+import { learnFromSighting, searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { GuestContacts } from '../../application/ports/guestStore.js';
 import { PERSONAL_FIELDS } from '../../application/personalData.js';
 import { inTransaction, type Queryable } from './db.js';
@@ -26,20 +26,17 @@ export async function guest(db: Queryable, id: string): Promise<GuestProfile | n
   return result.rows[0]?.data ?? null;
 }
 
-/** The profile with the contacts it lacks and no other profile holds, and a name if it had none; null when nothing is new. */
 async function learned(
   db: Queryable,
   profile: GuestProfile,
   contacts: GuestContacts,
   name: string | undefined,
 ): Promise<GuestProfile | null> {
-  const free = async (kind: 'phone' | 'email', value: string | undefined, held: readonly string[]) =>
-    value !== undefined && !held.includes(value) && (await holderOf(db, profile.restaurantId, kind, value)) === undefined;
-  const phones = (await free('phone', contacts.phone, profile.phones)) ? [...profile.phones, contacts.phone!] : profile.phones;
-  const emails = (await free('email', contacts.email, profile.emails)) ? [...profile.emails, contacts.email!] : profile.emails;
-  const named = profile.name ?? name;
-  if (phones === profile.phones && emails === profile.emails && named === profile.name) return null;
-  return { ...profile, name: named, phones, emails };
+  const holders = {
+    phone: await holderOf(db, profile.restaurantId, 'phone', contacts.phone),
+    email: await holderOf(db, profile.restaurantId, 'email', contacts.email),
+  };
+  return learnFromSighting(profile, { ...contacts, name }, holders);
 }
 
 async function found(db: Queryable, restaurantId: string, contacts: GuestContacts): Promise<GuestProfile | null> {

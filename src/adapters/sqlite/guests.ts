@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Booking } from '../../domain/bookings/booking.js';
-import { searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
+import { learnFromSighting, searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { GuestContacts } from '../../application/ports/guestStore.js';
 import { PERSONAL_FIELDS } from '../../application/personalData.js';
 import type { SqlitePersonalKeys } from './personalKeys.js';
@@ -80,15 +80,12 @@ export class SqliteGuests {
     return id === undefined ? null : this.guest(id);
   }
 
-  /** The profile with the contacts it lacks and no other profile holds, and a name if it had none; null when nothing is new. */
   private learned(profile: GuestProfile, contacts: GuestContacts, name: string | undefined): GuestProfile | null {
-    const free = (kind: 'phone' | 'email', value: string | undefined, held: readonly string[]) =>
-      value !== undefined && !held.includes(value) && !this.holderOf(profile.restaurantId, kind, value);
-    const phones = free('phone', contacts.phone, profile.phones) ? [...profile.phones, contacts.phone!] : profile.phones;
-    const emails = free('email', contacts.email, profile.emails) ? [...profile.emails, contacts.email!] : profile.emails;
-    const named = profile.name ?? name;
-    if (phones === profile.phones && emails === profile.emails && named === profile.name) return null;
-    return { ...profile, name: named, phones, emails };
+    const holders = {
+      phone: this.holderOf(profile.restaurantId, 'phone', contacts.phone),
+      email: this.holderOf(profile.restaurantId, 'email', contacts.email),
+    };
+    return learnFromSighting(profile, { ...contacts, name }, holders);
   }
 
   guest(id: string): GuestProfile | null {

@@ -63,6 +63,25 @@ export function countVisits(bookings: readonly Booking[]): GuestCounts {
   return counts;
 }
 
+/**
+ * The profile with what seeing the guest again teaches it: a contact it lacks that
+ * no profile holds (`holders`: who holds each contact now), and a name if it had
+ * none. Null when nothing is new, so that a returning guest costs no write.
+ */
+export function learnFromSighting(
+  profile: GuestProfile,
+  sighting: { phone?: string | undefined; email?: string | undefined; name?: string | undefined },
+  holders: { phone?: string | undefined; email?: string | undefined },
+): GuestProfile | null {
+  const learns = (value: string | undefined, held: readonly string[], holder: string | undefined) =>
+    value !== undefined && !held.includes(value) && holder === undefined;
+  const phones = learns(sighting.phone, profile.phones, holders.phone) ? [...profile.phones, sighting.phone!] : profile.phones;
+  const emails = learns(sighting.email, profile.emails, holders.email) ? [...profile.emails, sighting.email!] : profile.emails;
+  const name = profile.name ?? sighting.name;
+  if (phones === profile.phones && emails === profile.emails && name === profile.name) return null;
+  return { ...profile, name, phones, emails };
+}
+
 /** The profile with `from` folded in: contacts, tags and notes joined, `from`'s bookings counted here. */
 export function mergeProfiles(into: GuestProfile, from: GuestProfile, now: number): { into: GuestProfile; from: GuestProfile } {
   const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
