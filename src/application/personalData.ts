@@ -1,6 +1,9 @@
 /** The fields that identify a guest: sealed in the log, scrubbed by erasure, never logged. */
 export const PERSONAL_FIELDS = ['guestName', 'guestEmail', 'guestPhone', 'notes'] as const;
 
+/** Where in an event's data a whole booking or waitlist entry sits. */
+export const PERSONAL_HOLDERS = ['booking', 'entry'] as const;
+
 /**
  * The object in an event's data that carries personal fields (a booking or a
  * waitlist entry, whole), the key it sits under, and its data subject: the guest
@@ -9,7 +12,7 @@ export const PERSONAL_FIELDS = ['guestName', 'guestEmail', 'guestPhone', 'notes'
  */
 export function personalHolderOf(data: unknown): { field: 'booking' | 'entry'; holder: Record<string, unknown>; subject: string } | null {
   if (!data || typeof data !== 'object') return null;
-  for (const field of ['booking', 'entry'] as const) {
+  for (const field of PERSONAL_HOLDERS) {
     const holder = (data as Record<string, unknown>)[field] as Record<string, unknown> | undefined;
     if (!holder || typeof holder !== 'object') continue;
     if (!PERSONAL_FIELDS.some((name) => holder[name] !== undefined)) return null;

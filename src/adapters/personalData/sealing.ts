@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { PERSONAL_FIELDS, personalHolderOf } from '../../application/personalData.js';
+import { PERSONAL_FIELDS, PERSONAL_HOLDERS, personalHolderOf } from '../../application/personalData.js';
 
 /**
  * Personal data in the event log, sealed per data subject (crypto-shredding). The
@@ -72,7 +72,7 @@ function openFields(sealed: string, key: Buffer): Record<string, unknown> {
 
 function sealedHolderOf(data: unknown): string | null {
   if (!data || typeof data !== 'object') return null;
-  for (const field of ['booking', 'entry'] as const) {
+  for (const field of PERSONAL_HOLDERS) {
     const holder = (data as Record<string, unknown>)[field];
     if (holder && typeof holder === 'object' && 'sealed' in holder) return field;
   }

@@ -1,3 +1,4 @@
+import { formatLocalTime } from '../../domain/time/localTime.js';
 import { decideWalkIn } from '../../domain/bookings/floorDecisions.js';
 import { tablesOpenTo } from '../../domain/restaurants/channels.js';
 import { windowsOfSector, type Restaurant, type Sector } from '../../domain/restaurants/restaurant.js';
@@ -36,8 +37,7 @@ export async function seatWalkIn(deps: Dependencies, input: WalkInInput, caller:
       : [(await requireSectorOf(deps.reads, restaurant.id, input.sectorId)).sector];
   // A walk-in's service is the one open now: its learned stay is that of now's weekday and service.
   const here = localPartsOf(restaurant.timezone, deps.clock.now());
-  const nowLocal = `${String(Math.floor(here.minute / 60)).padStart(2, '0')}:${String(here.minute % 60).padStart(2, '0')}`;
-  const asked = { ...input, date: here.date, windowStart: nowLocal };
+  const asked = { ...input, date: here.date, windowStart: formatLocalTime(here.minute) };
   const durationMinutes = stayLength(
     restaurant,
     await withLearnedStay(

@@ -46,7 +46,7 @@ function guestView(profile: GuestProfile, bookings: readonly Booking[], zone: st
 
 const bookingsOf = (deps: Dependencies, profile: GuestProfile) => deps.guests.bookingsOfGuests([profile.id, ...profile.mergedIds]);
 
-/** A profile that still answers: one merged into another points there instead. */
+/** The profile, merged away or erased as it may be; 404 when there is none. */
 export async function requireGuest(deps: Dependencies, id: string): Promise<GuestProfile> {
   const profile = await deps.guests.guest(id);
   if (!profile) throw new AppError('not_found', `guest ${id} does not exist`);
