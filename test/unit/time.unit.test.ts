@@ -105,6 +105,23 @@ describe('service windows', () => {
     expect(evening).toEqual({ start: at('2025-10-22T18:00:00-03:00'), end: at('2025-10-23T00:00:00-03:00') });
   });
 
+  it('windows apart on the wall clock but overlapping in a repeated hour become one', () => {
+    // New York falls back at 02:00 EDT: 00:00–01:00 ends at 01:00 EST, after 01:15 EDT starts the second window.
+    const windows = [
+      { start: '00:00', end: '01:00' },
+      { start: '01:15', end: '01:30' },
+    ];
+    expect(resolveServiceWindows('America/New_York', '2025-11-02', windows)).toEqual([
+      { start: at('2025-11-02T00:00:00-04:00'), end: at('2025-11-02T01:30:00-05:00') },
+    ]);
+    expect(resolveServiceWindows('America/New_York', '2025-11-09', windows)).toHaveLength(2);
+    const touching = [
+      { start: '12:00', end: '15:00' },
+      { start: '15:00', end: '18:00' },
+    ];
+    expect(resolveServiceWindows('America/New_York', '2025-11-02', touching)).toHaveLength(2);
+  });
+
   it('requested times after midnight in a crossing window are the next day', () => {
     const windows = [{ start: '20:00', end: '02:00' }];
     const zone = 'America/Argentina/Buenos_Aires';

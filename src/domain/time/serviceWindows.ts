@@ -45,18 +45,36 @@ export function describeWindowProblem(windows: readonly LocalWindow[]): string |
 }
 
 /**
- * The service windows of one date as instants, sorted. No windows means the whole
- * local day; a window ending at or before its start ends on the next date.
+ * The service windows of one date as instants, sorted and disjoint. No windows
+ * means the whole local day; a window ending at or before its start ends on the
+ * next date.
  */
 export function resolveServiceWindows(zone: string, date: CalendarDate, windows: readonly LocalWindow[] | undefined): Interval[] {
   const local = windows && windows.length > 0 ? windows.map(toMinutes) : [{ start: 0, end: MINUTES_PER_DAY }];
-  return local
+  const resolved = local
     .map((window) => ({
       start: boundaryInstant(zone, date, window.start, 'start'),
       end: endBoundary(zone, date, window.end),
     }))
     .filter((interval) => interval.start < interval.end)
     .sort((a, b) => a.start - b.start);
+  return mergeOverlapping(resolved);
+}
+
+/**
+ * In a fall-back repeated hour an end takes the later occurrence and a start the
+ * earlier, so two windows apart on the wall clock (00:00–01:00, 01:15–01:30) can
+ * overlap as instants. Their union is open throughout; keeping them apart would
+ * let one booking lie in both. Windows that only touch stay separate.
+ */
+function mergeOverlapping(sorted: Interval[]): Interval[] {
+  const merged: Interval[] = [];
+  for (const window of sorted) {
+    const last = merged.at(-1);
+    if (last && window.start < last.end) last.end = Math.max(last.end, window.end);
+    else merged.push({ ...window });
+  }
+  return merged;
 }
 
 function endBoundary(zone: string, date: CalendarDate, minutesAfterMidnight: number): number {
