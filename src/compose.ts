@@ -13,7 +13,7 @@ import { createCaches } from './application/caches.js';
 import { createWokiBrain, type WokiBrain } from './application/wokiBrain.js';
 import { MemoryStore } from './adapters/memory/memoryStore.js';
 import { InProcessLocks } from './adapters/runtime/inProcessLocks.js';
-import { randomIds, systemClock } from './adapters/runtime/system.js';
+import { timeOrderedIds, systemClock } from './adapters/runtime/system.js';
 import { SqliteStore } from './adapters/sqlite/sqliteStore.js';
 import type { Config } from './config/config.js';
 import type { DependencyCheck } from './adapters/runtime/health.js';
@@ -93,7 +93,7 @@ function composeWith(store: Store, storeName: string, locks: LockManager, option
     credentials: options.credentials ?? ephemeralCredentials(),
     locks,
     clock: options.clock ?? systemClock,
-    ids: options.ids ?? randomIds,
+    ids: options.ids ?? timeOrderedIds,
     caches: createCaches(options.discoverCacheEntries ?? 5_000, options.clock ?? systemClock),
     settings: {
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,

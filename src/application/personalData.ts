@@ -29,6 +29,17 @@ export function withoutPersonalFields<T extends object>(value: T): T {
   return copy as T;
 }
 
+/** The event data with its booking's or entry's personal fields left out (the data itself when it carries none). */
+export function eventWithoutPersonalFields<T>(data: T): T {
+  const found = personalHolderOf(data);
+  return found ? ({ ...data, [found.field]: withoutPersonalFields(found.holder) } as T) : data;
+}
+
+/** An event (of any kind) with its data's personal fields left out. */
+export function eventWithoutPersonalData<E extends { data: unknown }>(event: E): E {
+  return { ...event, data: eventWithoutPersonalFields(event.data) } as E;
+}
+
 /** Only the personal fields that are set. */
 export function personalFieldsOf(value: object): Partial<Record<(typeof PERSONAL_FIELDS)[number], string>> {
   const fields: Record<string, string> = {};

@@ -3,6 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/adapters/postgres/migrations.js';
 import { openPostgresStore } from '../../src/adapters/postgres/openPostgresStore.js';
+import { isErasedMeanwhile, liveKeysGuard } from '../../src/adapters/postgres/personalKeys.js';
+import { Params } from '../../src/adapters/postgres/projections.js';
+import type { StoredEvent } from '../../src/application/ports/eventStore.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import { POSTGRES_URL, postgresAvailable } from '../support/services.js';
 import { describeAccessConformance } from './accessConformance.js';
@@ -97,6 +100,70 @@ if (available) {
         2,
       );
       expect(next[0]).toMatchObject({ position: 6, version: 2, recordedAt: 2 });
+    });
+
+    it('an erasure that commits while an append holds its key leaves that append nothing personal', async () => {
+      const booking = {
+        id: `B-${randomBytes(4).toString('hex')}`,
+        restaurantId: 'R-race',
+        sectorId: 'S-race',
+        date: '2025-10-22',
+        tableIds: [`T-${randomBytes(4).toString('hex')}`],
+        partySize: 2,
+        start: 1_000_000,
+        end: 4_600_000,
+        durationMinutes: 60,
+        status: 'CONFIRMED' as const,
+        guestId: `G-${randomBytes(4).toString('hex')}`,
+        guestName: 'Racing Name',
+        notes: 'racing note',
+        createdAt: 1,
+        updatedAt: 1,
+      };
+      await opened.store.pool.query('INSERT INTO personal_keys (subject, key) VALUES ($1, $2)', [booking.guestId, randomBytes(32)]);
+      // The erasure has nulled the key but not committed: the append reads the old key, then waits on its row.
+      const eraser = await opened.store.pool.connect();
+      try {
+        await eraser.query('BEGIN');
+        await eraser.query('UPDATE personal_keys SET key = NULL WHERE subject = $1', [booking.guestId]);
+        const appended = opened.store.append(
+          [{ stream: `booking-${booking.id}`, expectedVersion: 'none', event: { type: 'BookingConfirmed', data: { booking } } }],
+          { actor: 'test' },
+          1,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await eraser.query('COMMIT');
+        const [event] = await appended;
+        expect(JSON.stringify(event!.data)).not.toContain('Racing');
+      } finally {
+        eraser.release();
+      }
+      const projected = await opened.store.booking(booking.id);
+      expect(projected!.value).toMatchObject({ id: booking.id, guestId: booking.guestId });
+      const everything = JSON.stringify([projected, await opened.store.readStream(`booking-${booking.id}`)]);
+      expect(everything).not.toContain('Racing');
+      expect(everything).not.toContain('racing note');
+    });
+
+    it('refuses the event insert when a key it seals with was nulled after it was read', async () => {
+      const subject = `G-${randomBytes(4).toString('hex')}`;
+      const event = {
+        position: 0,
+        stream: 's',
+        version: 1,
+        type: 'BookingConfirmed',
+        data: { booking: { id: 'B', guestId: subject, guestName: 'N' } },
+      };
+      const guarded = async () => {
+        const params = new Params();
+        const guard = liveKeysGuard(params, [event as unknown as StoredEvent])!;
+        return opened.store.pool.query(`WITH ${guard.clause} SELECT ${guard.condition} AS ok`, params.values);
+      };
+      await opened.store.pool.query('INSERT INTO personal_keys (subject, key) VALUES ($1, $2)', [subject, randomBytes(32)]);
+      expect((await guarded()).rows).toEqual([{ ok: true }]);
+      await opened.store.pool.query('UPDATE personal_keys SET key = NULL WHERE subject = $1', [subject]);
+      const refused = await guarded().catch((error: unknown) => error);
+      expect(isErasedMeanwhile(refused), String(refused)).toBe(true);
     });
 
     it('upgrades a schema made before the bounded reads, its seats and holds read as before', async () => {

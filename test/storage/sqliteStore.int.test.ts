@@ -60,6 +60,8 @@ describe('SqliteStore specifics', () => {
         { version: 9 },
         { version: 10 },
         { version: 11 },
+        { version: 12 },
+        { version: 13 },
       ]);
       db.close();
       await again.close();

@@ -936,6 +936,30 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         expect((await store.booking(second.id))!.value).toEqual(second);
         expect((await store.readStream(streams.booking(anonymous.id)))[0]!.data).toEqual({ booking: anonymous });
       });
+
+      it('a booking that matched a guest before the erasure and is written after it keeps nothing personal', async () => {
+        const world = await newWorld(2);
+        const personal = { guestName: 'Late Racer', guestPhone: '+54 9 11 5555-0000', notes: 'window seat' };
+        // One guest has a key (an earlier booking sealed with it), the other never had one.
+        const known = profile(world.restaurantId, { name: 'Known', phones: ['+5491155550000'] });
+        const fresh = profile(world.restaurantId, { name: 'Fresh', phones: ['+5491155550001'] });
+        await store.saveGuests([known, fresh]);
+        await confirm(bookingIn(world, [world.tableIds[0]!], at(0), at(60), { ...personal, guestId: known.id }));
+        await store.eraseGuests([known, fresh].map((guest) => ({ ...guest, name: undefined, phones: [], erasedAt: RECORDED_AT + 5 })));
+
+        for (const [index, guest] of [known, fresh].entries()) {
+          const late = bookingIn(world, [world.tableIds[index]!], at(60), at(120), { ...personal, guestId: guest.id });
+          const [appended] = await confirm(late);
+          const kept = { booking: { ...late, guestName: undefined, guestPhone: undefined, notes: undefined } };
+          expect(JSON.parse(JSON.stringify(appended!.data))).toEqual(JSON.parse(JSON.stringify(kept)));
+          const stored = (await store.readStream(streams.booking(late.id)))[0]!.data;
+          for (const text of Object.values(personal)) {
+            expect(JSON.stringify(stored), text).not.toContain(text);
+            expect(JSON.stringify((await store.booking(late.id))!.value), text).not.toContain(text);
+          }
+          expect((await store.booking(late.id))!.value).toMatchObject({ id: late.id, guestId: guest.id, partySize: 2 });
+        }
+      });
     });
 
     describe('idempotency', () => {

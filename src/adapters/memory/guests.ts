@@ -2,7 +2,12 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import { learnFromSighting, searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import type { GuestContacts } from '../../application/ports/guestStore.js';
-import { personalHolderOf, withoutPersonalFields } from '../../application/personalData.js';
+import {
+  eventWithoutPersonalData,
+  eventWithoutPersonalFields,
+  personalHolderOf,
+  withoutPersonalFields,
+} from '../../application/personalData.js';
 import type { MemoryProjections } from './projections.js';
 
 /**
@@ -14,6 +19,8 @@ export class MemoryGuests {
   private readonly profiles = new Map<string, GuestProfile>();
   /** `restaurant|kind|value` → guest id. */
   private readonly contacts = new Map<string, string>();
+  /** Erased data subjects: a write that matched one before its erasure keeps none of its personal data. */
+  private readonly erasedSubjects = new Set<string>();
 
   constructor(
     private readonly projections: MemoryProjections,
@@ -86,13 +93,17 @@ export class MemoryGuests {
       if (row.value.guestId !== undefined && subjects.has(row.value.guestId)) row.value = withoutPersonalFields(row.value);
     }
     for (const event of this.events()) {
-      const found = personalHolderOf(event.data);
-      if (found && subjects.has(found.subject)) {
-        event.data = { ...event.data, [found.field]: withoutPersonalFields(found.holder) } as StoredEvent['data'];
-      }
+      if (subjects.has(personalHolderOf(event.data)?.subject ?? '')) event.data = eventWithoutPersonalFields(event.data);
     }
+    for (const subject of subjects) this.erasedSubjects.add(subject);
     for (const profile of profiles) this.profiles.delete(profile.id);
     this.save(profiles);
+  }
+
+  /** The event as it may be kept: without personal fields when their subject was erased. */
+  keepable<E extends { data: unknown }>(event: E): E {
+    const subject = personalHolderOf(event.data)?.subject;
+    return subject !== undefined && this.erasedSubjects.has(subject) ? eventWithoutPersonalData(event) : event;
   }
 
   private holderOf(restaurantId: string, kind: 'phone' | 'email', value: string | undefined): string | undefined {

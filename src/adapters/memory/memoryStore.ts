@@ -80,7 +80,8 @@ export class MemoryStore
   }
 
   async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    const stored = this.log.append(pending, metadata, recordedAt);
+    const keepable = pending.map((item) => ({ ...item, event: this.guests.keepable(item.event) }));
+    const stored = this.log.append(keepable, metadata, recordedAt);
     this.subscriptions.notifyCommitted();
     return stored;
   }

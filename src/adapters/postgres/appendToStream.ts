@@ -3,7 +3,7 @@ import { StreamVersionConflict, type EventMetadata, type PendingEvent, type Stor
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions, toStored } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { persistedForm, subjectKeys, type SubjectKeys } from './personalKeys.js';
+import { isErasedMeanwhile, liveKeysGuard, persistedForm, subjectKeys, withoutErasedData, type SubjectKeys } from './personalKeys.js';
 import {
   AmbiguousRefusal,
   foldForWrite,
@@ -35,17 +35,19 @@ export async function appendToStream(
   recordedAt: number,
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
-  const keys = await subjectKeys(
-    pool,
-    pending.map((item) => item.event.data),
-  );
+  const data = pending.map((item) => item.event.data);
+  let keys = await subjectKeys(pool, data);
   try {
     try {
-      return await appendOnce(pool, pending, metadata, recordedAt, keys, false);
+      return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
     } catch (error) {
       // Several claims and one was refused: again, claim by claim, to name it.
-      if (!(error instanceof AmbiguousRefusal)) throw error;
-      return await appendOnce(pool, pending, metadata, recordedAt, keys, true);
+      if (error instanceof AmbiguousRefusal)
+        return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, true);
+      // A subject erased since its key was read: again, keeping none of its personal data.
+      if (!isErasedMeanwhile(error)) throw error;
+      keys = await subjectKeys(pool, data);
+      return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
     }
   } catch (error) {
     if (error instanceof RefusedSeats) throw await seatConflictOf(pool, error);
@@ -88,11 +90,23 @@ async function appendOnce(
   });
 }
 
-const INSERT_EVENTS = (rows: string) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at, subject)
+const INSERT_EVENTS = (
+  rows: string,
+  condition = 'true',
+) => `INSERT INTO events (stream, version, type, data, metadata, recorded_at, subject)
   SELECT stream, version, type, data, metadata, recorded_at, subject FROM jsonb_to_recordset(${rows}::jsonb)
     AS x(stream text, version integer, type text, data jsonb, metadata jsonb, recorded_at bigint, subject text, n bigint)
+  WHERE ${condition}
   ORDER BY n
   RETURNING position, stream, version`;
+
+/** The event insert, its keys guarded (see `liveKeysGuard`), after the given WITH clauses. */
+function insertStatement(params: Params, stored: readonly StoredEvent[], keys: SubjectKeys, clauses: readonly string[]): string {
+  const guard = liveKeysGuard(params, stored);
+  const events = INSERT_EVENTS(params.add(eventRows(stored, keys)), guard?.condition);
+  const all = guard ? [...clauses, guard.clause] : clauses;
+  return all.length === 0 ? events : `WITH ${all.join(',\n')}\n${events}`;
+}
 
 /** The rows to insert, personal data sealed. */
 function eventRows(stored: readonly StoredEvent[], keys: SubjectKeys): string {
@@ -119,7 +133,7 @@ function placeAt(stored: StoredEvent[], rows: readonly { position: string; strea
 async function insertEvents(db: Queryable, stored: StoredEvent[], keys: SubjectKeys): Promise<void> {
   const params = new Params();
   const result = await db.query<{ position: string; stream: string; version: number }>(
-    INSERT_EVENTS(params.add(eventRows(stored, keys))),
+    insertStatement(params, stored, keys, []),
     params.values,
   );
   placeAt(stored, result.rows);
@@ -128,9 +142,8 @@ async function insertEvents(db: Queryable, stored: StoredEvent[], keys: SubjectK
 /** One statement: the events (returning their positions), and every projection write as a WITH clause. */
 async function insertAndProject(db: Queryable, stored: StoredEvent[], writes: ProjectionWrites, keys: SubjectKeys): Promise<StoredEvent[]> {
   const params = new Params();
-  const projection = projectionWrites(writes).map((write) => write(params));
-  const events = INSERT_EVENTS(params.add(eventRows(stored, keys)));
-  const text = projection.length === 0 ? events : `WITH ${projection.map((part, i) => `w${i} AS (${part})`).join(',\n')}\n${events}`;
+  const projection = projectionWrites(writes).map((write, i) => `w${i} AS (${write(params)})`);
+  const text = insertStatement(params, stored, keys, projection);
   try {
     const result = await db.query<{ position: string; stream: string; version: number }>(text, params.values);
     return placeAt(stored, result.rows);

@@ -121,12 +121,21 @@ export async function bookingsOfGuests(db: Queryable, guestIds: readonly string[
   return result.rows.map((row) => row.data);
 }
 
-/** One transaction: contacts, keys, the projected rows' personal fields, then the emptied profiles. */
+/**
+ * One transaction: keys, contacts, the projected rows' personal fields, then the
+ * emptied profiles. The keys go first and stay as rows with no key: an append
+ * that sealed with one holds its row until it commits, so the scrub below (a
+ * later statement, a later snapshot) sees what that append projected.
+ */
 export async function eraseGuests(pool: Pool, profiles: readonly GuestProfile[]): Promise<void> {
   const ids = profiles.map((profile) => profile.id);
   await inTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO personal_keys (subject, key) SELECT subject, NULL FROM unnest($1::text[]) AS s(subject)
+       ON CONFLICT (subject) DO UPDATE SET key = NULL`,
+      [ids],
+    );
     await client.query('DELETE FROM guest_contacts WHERE guest_id = ANY($1::text[])', [ids]);
-    await client.query('DELETE FROM personal_keys WHERE subject = ANY($1::text[])', [ids]);
     for (const table of ['bookings', 'waitlist']) {
       await client.query(
         `UPDATE ${table} SET data = ${WITHOUT_PERSONAL_FIELDS} WHERE data->>'guestId' IS NOT NULL AND data->>'guestId' = ANY($1::text[])`,

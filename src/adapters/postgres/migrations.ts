@@ -282,6 +282,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX waitlist_by_day ON waitlist ((sector_id || ' ' || (data->>'date')));
     `,
   },
+  {
+    version: 15,
+    name: 'an erased data subject keeps its row with no key; an append refuses to keep personal data whose subject was erased meanwhile',
+    sql: `
+      ALTER TABLE personal_keys ALTER COLUMN key DROP NOT NULL;
+      -- Called once per append that seals personal data, on the key rows it locked: an erasure that committed
+      -- after the keys were read leaves fewer live keys than were used, and the whole append is undone.
+      CREATE FUNCTION wokibrain_require_live_keys(live bigint, used integer) RETURNS boolean LANGUAGE plpgsql AS $$
+      BEGIN
+        IF live < used THEN
+          RAISE EXCEPTION 'a data subject was erased while this append was in flight' USING ERRCODE = 'WB001';
+        END IF;
+        RETURN true;
+      END $$;
+    `,
+  },
 ];
 
 /** Any constant: every process migrating any schema of this database queues on it. */

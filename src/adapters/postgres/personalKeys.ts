@@ -1,9 +1,11 @@
-import type { StoredEvent } from '../../application/ports/eventStore.js';
+import type { PendingEvent, StoredEvent } from '../../application/ports/eventStore.js';
+import { eventWithoutPersonalData, eventWithoutPersonalFields } from '../../application/personalData.js';
 import { newSubjectKey, openEventData, sealEventData, sealingSubjectOf } from '../personalData/sealing.js';
-import type { Queryable } from './db.js';
+import { pgError, type Queryable } from './db.js';
+import type { Params } from './projections.js';
 
-/** Each data subject's key (see `sealing.ts`), by subject. */
-export type SubjectKeys = ReadonlyMap<string, Buffer>;
+/** Each data subject's key (see `sealing.ts`), by subject; null once the subject is erased. */
+export type SubjectKeys = ReadonlyMap<string, Buffer | null>;
 
 const NO_KEYS: SubjectKeys = new Map();
 
@@ -16,10 +18,10 @@ const NO_KEYS: SubjectKeys = new Map();
 export async function subjectKeys(db: Queryable, data: readonly unknown[]): Promise<SubjectKeys> {
   const subjects = [...new Set(data.map(sealingSubjectOf).filter((subject): subject is string => subject !== null))];
   if (subjects.length === 0) return NO_KEYS;
-  const keys = new Map<string, Buffer>();
+  const keys = new Map<string, Buffer | null>();
   for (let attempt = 0; attempt < 2 && keys.size < subjects.length; attempt++) {
     const missing = subjects.filter((subject) => !keys.has(subject));
-    const result = await db.query<{ subject: string; key: Buffer }>(
+    const result = await db.query<{ subject: string; key: Buffer | null }>(
       `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bytea[]) AS w(subject, key)),
        made AS (INSERT INTO personal_keys (subject, key) SELECT subject, key FROM wanted ON CONFLICT (subject) DO NOTHING RETURNING subject, key)
        SELECT subject, key FROM made
@@ -32,11 +34,39 @@ export async function subjectKeys(db: Queryable, data: readonly unknown[]): Prom
   return keys;
 }
 
-/** The event data as the log keeps it (personal fields sealed), and its subject. */
+/** The event data as the log keeps it (personal fields sealed, or left out when the subject is erased), and its subject. */
 export function persistedForm(data: unknown, keys: SubjectKeys): { data: unknown; subject: string | null } {
   const subject = sealingSubjectOf(data);
-  return subject === null ? { data, subject } : { data: sealEventData(data, keys.get(subject)!), subject };
+  if (subject === null) return { data, subject };
+  const key = keys.get(subject);
+  return { data: key ? sealEventData(data, key) : eventWithoutPersonalFields(data), subject };
 }
+
+/** The events as they may be kept and projected: without personal fields where their subject is erased. */
+export function withoutErasedData(pending: readonly PendingEvent[], keys: SubjectKeys): PendingEvent[] {
+  return pending.map((item) => {
+    const subject = sealingSubjectOf(item.event.data);
+    return subject !== null && keys.get(subject) === null ? { ...item, event: eventWithoutPersonalData(item.event) } : item;
+  });
+}
+
+/**
+ * A WITH clause and a condition for the statement that inserts the events: the
+ * keys it seals with are locked for the transaction, and if an erasure nulled one
+ * after they were read, the statement fails (`isErasedMeanwhile`) and writes
+ * nothing. An erasure that comes later waits for the lock, and then scrubs the
+ * rows this append projected.
+ */
+export function liveKeysGuard(params: Params, events: readonly StoredEvent[]): { clause: string; condition: string } | null {
+  const subjects = [...new Set(events.map((event) => sealingSubjectOf(event.data)).filter((subject) => subject !== null))];
+  if (subjects.length === 0) return null;
+  return {
+    clause: `live_keys AS (SELECT subject FROM personal_keys WHERE subject = ANY(${params.add(subjects)}::text[]) AND key IS NOT NULL FOR SHARE)`,
+    condition: `wokibrain_require_live_keys((SELECT count(*) FROM live_keys), ${params.add(subjects.length)}::integer)`,
+  };
+}
+
+export const isErasedMeanwhile = (error: unknown): boolean => pgError(error)?.code === 'WB001';
 
 /** The columns that read an event back with its subject's key, when it has one. */
 export const SUBJECT_KEY_COLUMN = '(SELECT k.key FROM personal_keys k WHERE k.subject = events.subject) AS subject_key';

@@ -44,10 +44,13 @@ export class SqliteAppender {
     this.projections.project(events.map((event) => this.write(event)));
   }
 
-  /** Writes one event as given, its personal data sealed; a null position takes the next one. */
+  /**
+   * Writes one event as given, its personal data sealed; a null position takes the
+   * next one. Returns it as kept: without personal data once its subject is erased.
+   */
   private write(event: Omit<StoredEvent, 'position'> & { position: number | null }): StoredEvent {
-    const { data, subject } = this.keys.seal(event.data);
-    const result = this.insertEvent.run({ ...event, data: JSON.stringify(data), metadata: JSON.stringify(event.metadata), subject });
-    return { ...event, position: Number(result.lastInsertRowid) };
+    const { sealed, kept, subject } = this.keys.seal(event.data);
+    const result = this.insertEvent.run({ ...event, data: JSON.stringify(sealed), metadata: JSON.stringify(event.metadata), subject });
+    return { ...event, data: kept, position: Number(result.lastInsertRowid) };
   }
 }

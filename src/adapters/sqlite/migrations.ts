@@ -277,6 +277,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX waitlist_by_day ON waitlist (sector_id, json_extract(data, '$.date'), created_at);
     `,
   },
+  {
+    version: 12,
+    name: 'no index on bookings by sector and start: no query reads it, and each one costs every create a page write',
+    sql: 'DROP INDEX IF EXISTS bookings_by_time;',
+  },
+  {
+    version: 13,
+    name: 'an erased data subject keeps its row with no key, so a write that matched it before the erasure stores nothing personal',
+    sql: `
+      CREATE TABLE personal_keys_nullable (subject TEXT PRIMARY KEY, key BLOB);
+      INSERT INTO personal_keys_nullable (subject, key) SELECT subject, key FROM personal_keys;
+      DROP TABLE personal_keys;
+      ALTER TABLE personal_keys_nullable RENAME TO personal_keys;
+    `,
+  },
 ];
 
 /** Applies the missing steps inside one write transaction, so parallel starts cannot both migrate. */
