@@ -78,7 +78,7 @@ export async function readSectorState(
   const revision = knownRevision ?? (await reads.sectorRevision(sectorId));
   const cached = cache.get(key, revision);
   if (cached) return cached;
-  const [tables, blocks] = await Promise.all([reads.tablesOfSector(sectorId), reads.seatBlocks(sectorId, span)]);
+  const { tables, blocks } = await reads.tablesAndSeatBlocks(sectorId, span);
   const state: SectorState = { sectorId, revision, tables, blocks, days: new Map() };
   cache.set(key, revision, state);
   return state;
@@ -156,28 +156,33 @@ export async function pinSector(
   }
   const { restaurant, sector } = context;
   if (restaurant.id !== restaurantId) return undefined;
-  return { restaurant, sector, revision, reads: new PinnedReads(reads, revision, context) };
+  return { restaurant, sector, revision, reads: new PinnedReads(reads, { ...context, revision }) };
+}
+
+/** The store's read model, except that this restaurant comes from what was just read (for one request). */
+export function readsKnowing(reads: ReadModel, restaurant: Restaurant): ReadModel {
+  return new PinnedReads(reads, { restaurant });
 }
 
 /**
- * The store's read model, except that one sector, its restaurant and its revision
- * come from what was just read. Lives as long as one request.
+ * The store's read model, except that a restaurant, and possibly one of its sectors
+ * with its revision, come from what was just read. Lives as long as one request.
  */
 class PinnedReads implements ReadModel {
   constructor(
     private readonly store: ReadModel,
-    private readonly revision: number,
-    private readonly pinned: SectorContext,
+    private readonly pinned: { restaurant: Restaurant; sector?: Sector; revision?: number },
   ) {}
 
   async restaurant(id: string): Promise<Restaurant | null> {
     return id === this.pinned.restaurant.id ? this.pinned.restaurant : this.store.restaurant(id);
   }
   async sector(id: string): Promise<Sector | null> {
-    return id === this.pinned.sector.id ? this.pinned.sector : this.store.sector(id);
+    return id === this.pinned.sector?.id ? this.pinned.sector : this.store.sector(id);
   }
   async sectorRevision(sectorId: string): Promise<number> {
-    return sectorId === this.pinned.sector.id ? this.revision : this.store.sectorRevision(sectorId);
+    const { sector, revision } = this.pinned;
+    return sectorId === sector?.id && revision !== undefined ? revision : this.store.sectorRevision(sectorId);
   }
   sectorsOfRestaurant(restaurantId: string) {
     return this.store.sectorsOfRestaurant(restaurantId);
@@ -196,6 +201,9 @@ class PinnedReads implements ReadModel {
   }
   seatBlocks(sectorId: string, span: Interval) {
     return this.store.seatBlocks(sectorId, span);
+  }
+  tablesAndSeatBlocks(sectorId: string, span: Interval) {
+    return this.store.tablesAndSeatBlocks(sectorId, span);
   }
   blackout(id: string) {
     return this.store.blackout(id);

@@ -164,6 +164,7 @@ interface PgPlanNode {
 
 const EXPECTED_POSTGRES: Record<keyof typeof POSTGRES_HOT_QUERIES, Expectation> = {
   seatBlocks: { uses: ['booking_seats_by_sector'] },
+  tablesAndSeatBlocks: { uses: ['booking_seats_by_sector'] },
   blackoutsOfSector: { uses: ['blackouts_active_by_span'] },
   bookingsOfDay: { uses: ['bookings_by_day'] },
   waitingEntries: { uses: ['waitlist_waiting'] },
@@ -236,6 +237,7 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
 
   const params: Record<keyof typeof POSTGRES_HOT_QUERIES, unknown[]> = {
     seatBlocks: ['S7', SPAN.start, SPAN.end],
+    tablesAndSeatBlocks: ['S7', SPAN.start, SPAN.end],
     blackoutsOfSector: ['S7', SPAN.start, SPAN.end],
     bookingsOfDay: ['S7', 'D30', 'R7'],
     waitingEntries: ['S7', 'D30'],

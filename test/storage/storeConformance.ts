@@ -374,6 +374,15 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         const all = await store.seatBlocks(world.sectorId, { start: at(-1000), end: at(1000) });
         expect(blockIds(all)).toEqual(byId([before, inside, straddling, touchingEnd]).map((b) => b.id));
         expect(await store.seatBlocks(world.sectorId, { start: at(300), end: at(400) })).toEqual([]);
+        // Read together, the tables and the blocks are what the two reads give apart.
+        const together = await store.tablesAndSeatBlocks(world.sectorId, { start: at(60), end: at(240) });
+        expect(together.tables).toEqual(await store.tablesOfSector(world.sectorId));
+        expect(together.tables).toHaveLength(world.tableIds.length);
+        expect(sortBlocks(together.blocks)).toEqual(sortBlocks(found));
+        expect(await store.tablesAndSeatBlocks(world.sectorId, { start: at(300), end: at(400) })).toEqual({
+          tables: together.tables,
+          blocks: [],
+        });
       });
     });
 

@@ -54,6 +54,10 @@ export class MemoryReadModel implements ReadModel {
       .map((booking) => structuredClone(booking));
   }
 
+  async tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }> {
+    return { tables: await this.tablesOfSector(sectorId), blocks: await this.seatBlocks(sectorId, span) };
+  }
+
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
     const blocks: SeatBlock[] = [];
     for (const holder of this.projections.claimsBySector.get(sectorId) ?? []) {

@@ -140,6 +140,10 @@ export class PostgresStore
     return reads.bookingsOfDay(this.pool, restaurantId, sectorId, date);
   }
 
+  tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }> {
+    return reads.tablesAndSeatBlocks(this.pool, sectorId, span);
+  }
+
   seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
     return reads.seatBlocks(this.pool, sectorId, span);
   }

@@ -125,6 +125,10 @@ export class SqliteReadModel implements ReadModel {
     return parseAll(this.all('bookingsOfDay', { sectorId, date, restaurantId }));
   }
 
+  async tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }> {
+    return { tables: await this.tablesOfSector(sectorId), blocks: await this.seatBlocks(sectorId, span) };
+  }
+
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
     return (this.all('seatBlocks', bounded(sectorId, span)) as SeatRow[]).map((row) => ({
       tableId: row.table_id,

@@ -1,4 +1,5 @@
 import type { Booking } from '../../domain/bookings/booking.js';
+import type { Restaurant } from '../../domain/restaurants/restaurant.js';
 import { AppError } from '../../errors/catalogue.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { decideAccess, type Action, type Target } from './policy.js';
@@ -32,7 +33,10 @@ export function mayAccess(deps: Dependencies, caller: Caller, action: Action, ta
 
 /** The target of an action on a restaurant's things; a restaurant that does not exist is left to the use case's 404. */
 export async function restaurantTarget(deps: Dependencies, restaurantId: string): Promise<Target> {
-  const restaurant = await deps.reads.restaurant(restaurantId);
+  return targetOf(restaurantId, await deps.reads.restaurant(restaurantId));
+}
+
+export function targetOf(restaurantId: string, restaurant: Restaurant | null): Target {
   return { restaurantId, publicBooking: restaurant?.publicBooking };
 }
 

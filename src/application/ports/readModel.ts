@@ -44,6 +44,8 @@ export interface ReadModel {
    * discover and create.
    */
   seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]>;
+  /** `tablesOfSector` and `seatBlocks` together: one round trip where the store is across a network. */
+  tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }>;
   /**
    * A number that changes whenever anything that decides the sector's availability
    * does (a booking seated or released, a table added). Cached answers are keyed on it.
