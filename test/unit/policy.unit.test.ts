@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess, POLICY, type Action, type Target } from '../../src/application/access/policy.js';
 import { ROLES, SCOPES, type Principal } from '../../src/application/access/principal.js';
-import { isAppError } from '../../src/errors/catalogue.js';
+import { AppError } from '../../src/errors/catalogue.js';
 
 /**
  * SPEC §5 "What each may do", written out by hand, cell by cell: every action
@@ -108,11 +108,12 @@ const R1_BOOKING = { restaurantId: 'R1', resource: 'booking:B1' } as const;
 function outcome(principal: Principal, action: Action, target: Target): Outcome {
   const decision = decideAccess(principal, action, target);
   if (decision === 'allowed') return 'Y';
-  expect(isAppError(decision)).toBe(true);
+  const error = new AppError(decision.code, decision.detail);
   const byCode: Record<string, Outcome> = { unauthorized: 401, forbidden: 403, not_found: 404 };
   const code = byCode[decision.code];
   expect(code, `unexpected refusal ${decision.code}`).toBeDefined();
-  expect(decision.status).toBe(code);
+  expect(error.status).toBe(code);
+  expect(decision.detail.length).toBeGreaterThan(0);
   return code!;
 }
 

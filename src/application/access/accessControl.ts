@@ -24,7 +24,7 @@ export function principalFor(deps: Dependencies, caller: Caller, resource?: stri
 /** Throws the refusal when the caller may not do `action` on `target`. */
 export function requireAccess(deps: Dependencies, caller: Caller, action: Action, target: Target): void {
   const decision = decideAccess(principalFor(deps, caller, target.resource), action, target);
-  if (decision !== 'allowed') throw decision;
+  if (decision !== 'allowed') throw new AppError(decision.code, decision.detail);
 }
 
 export function mayAccess(deps: Dependencies, caller: Caller, action: Action, target: Target): boolean {
@@ -63,7 +63,9 @@ export async function requireAccessTo(
   const target = { ...(await restaurantTarget(deps, owner.restaurantId)), resource };
   const decision = decideAccess(principalFor(deps, caller, resource), action, target);
   // The same answer, word for word, as for an id that does not exist.
-  if (decision !== 'allowed') throw decision.code === 'not_found' ? new AppError('not_found', `${missing} does not exist`) : decision;
+  if (decision !== 'allowed') {
+    throw new AppError(decision.code, decision.code === 'not_found' ? `${missing} does not exist` : decision.detail);
+  }
 }
 
 /** The booking an action is about, once the caller may do it. */

@@ -1,4 +1,3 @@
-import { AppError } from '../../errors/catalogue.js';
 import { ROLES, type Principal, type Role, type Scope } from './principal.js';
 
 /** What a caller asks to do; every use case names one. */
@@ -60,32 +59,37 @@ const rank = (role: Role) => ROLES.indexOf(role);
  * answer. Someone with no standing in the target's restaurant gets `not_found`,
  * exactly as for an object that does not exist, so ids cannot be probed.
  */
-export function decideAccess(principal: Principal, action: Action, target: Target): 'allowed' | AppError {
+/** Why an action is refused: the catalogue code and detail its error will carry (made only when it is thrown). */
+export interface Refusal {
+  code: 'unauthorized' | 'forbidden' | 'not_found';
+  detail: string;
+}
+
+const refuse = (code: Refusal['code'], detail: string): Refusal => ({ code, detail });
+
+export function decideAccess(principal: Principal, action: Action, target: Target): 'allowed' | Refusal {
   const rule = POLICY[action];
   if (principal.kind === 'admin') return 'allowed';
   const restaurantId = target.restaurantId;
   if (rule.public && restaurantId !== undefined && target.publicBooking !== false) return 'allowed';
   switch (principal.kind) {
     case 'anonymous':
-      return new AppError('unauthorized', `sign in to ${describe(action)}`);
+      return refuse('unauthorized', `sign in to ${describe(action)}`);
     case 'guest':
       if (rule.guest && target.resource === principal.resource) return 'allowed';
-      return new AppError('forbidden', `a manage token lets a guest read or cancel its own booking only`);
+      return refuse('forbidden', `a manage token lets a guest read or cancel its own booking only`);
     case 'user': {
-      if (restaurantId === undefined) return new AppError('forbidden', `only a platform admin may ${describe(action)}`);
+      if (restaurantId === undefined) return refuse('forbidden', `only a platform admin may ${describe(action)}`);
       const role = principal.roles[restaurantId];
-      if (!role) return new AppError('not_found', `restaurant ${restaurantId} does not exist`);
+      if (!role) return refuse('not_found', `restaurant ${restaurantId} does not exist`);
       if (rule.role && rank(role) >= rank(rule.role)) return 'allowed';
-      return new AppError('forbidden', `a ${role} may not ${describe(action)}${rule.role ? `; it takes ${rule.role}` : ''}`);
+      return refuse('forbidden', `a ${role} may not ${describe(action)}${rule.role ? `; it takes ${rule.role}` : ''}`);
     }
     case 'apiKey':
-      if (restaurantId === undefined) return new AppError('forbidden', `an API key may not ${describe(action)}`);
-      if (principal.restaurantId !== restaurantId) return new AppError('not_found', `restaurant ${restaurantId} does not exist`);
+      if (restaurantId === undefined) return refuse('forbidden', `an API key may not ${describe(action)}`);
+      if (principal.restaurantId !== restaurantId) return refuse('not_found', `restaurant ${restaurantId} does not exist`);
       if (rule.scope && principal.scopes.includes(rule.scope)) return 'allowed';
-      return new AppError(
-        'forbidden',
-        rule.scope ? `this API key lacks the ${rule.scope} scope` : `an API key may not ${describe(action)}`,
-      );
+      return refuse('forbidden', rule.scope ? `this API key lacks the ${rule.scope} scope` : `an API key may not ${describe(action)}`);
   }
 }
 
