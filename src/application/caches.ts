@@ -5,7 +5,7 @@ import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant
 import { seatingDay, stayGrid, type SeatingDay, type StayGrid } from '../domain/seating/discoverSeatings.js';
 import type { Interval } from '../domain/time/interval.js';
 import type { DiscoverResponse } from './contracts/bookings.js';
-import type { ReadModel } from './ports/readModel.js';
+import type { ReadModel, SectorWithRevision } from './ports/readModel.js';
 import { RevisionCache } from './revisionCache.js';
 
 /** What a sector looks like to the engine over one span, at the revision it was read under. */
@@ -179,6 +179,10 @@ class PinnedReads implements ReadModel {
   }
   async sector(id: string): Promise<Sector | null> {
     return id === this.pinned.sector?.id ? this.pinned.sector : this.store.sector(id);
+  }
+  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
+    const { sector, revision } = this.pinned;
+    return sectorId === sector?.id && revision !== undefined ? { sector, revision } : this.store.sectorWithRevision(sectorId);
   }
   async sectorRevision(sectorId: string): Promise<number> {
     const { sector, revision } = this.pinned;

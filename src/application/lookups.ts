@@ -8,16 +8,16 @@ export async function requireRestaurant(reads: ReadModel, restaurantId: string):
   return restaurant;
 }
 
-/** A sector of another restaurant is as absent as one that does not exist. */
+/** A sector of another restaurant is as absent as one that does not exist; with the sector's revision, read with it. */
 export async function requireSectorOf(
   reads: ReadModel,
   restaurantId: string,
   sectorId: string,
-): Promise<{ restaurant: Restaurant; sector: Sector }> {
+): Promise<{ restaurant: Restaurant; sector: Sector; revision: number }> {
   const restaurant = await requireRestaurant(reads, restaurantId);
-  const sector = await reads.sector(sectorId);
-  if (!sector || sector.restaurantId !== restaurantId) {
+  const found = await reads.sectorWithRevision(sectorId);
+  if (!found || found.sector.restaurantId !== restaurantId) {
     throw new AppError('not_found', `sector ${sectorId} does not exist in restaurant ${restaurantId}`);
   }
-  return { restaurant, sector };
+  return { restaurant, ...found };
 }

@@ -249,6 +249,10 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         ]);
         expect(listed[0]!.revision).toBeGreaterThan(listed[1]!.revision);
         expect(await store.sectorsOfRestaurant(uid('R'))).toEqual([]);
+        // One sector with its revision reads the same as the list's entry.
+        expect(await store.sectorWithRevision(world.sectorId)).toEqual(listed[0]);
+        expect(await store.sectorWithRevision(second)).toEqual(listed[1]);
+        expect(await store.sectorWithRevision(uid('S'))).toBeNull();
       });
 
       it('shows a booking with its stream version, and its cancellation', async () => {

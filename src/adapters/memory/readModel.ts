@@ -26,6 +26,11 @@ export class MemoryReadModel implements ReadModel {
     return copy(this.rows.sector.get(id)?.value);
   }
 
+  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
+    const sector = await this.sector(sectorId);
+    return sector ? { sector, revision: await this.sectorRevision(sectorId) } : null;
+  }
+
   async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
     return [...this.rows.sector.values()]
       .map((row) => row.value)

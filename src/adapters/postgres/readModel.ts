@@ -47,6 +47,15 @@ export async function findSector(db: Queryable, id: string): Promise<Sector | nu
 }
 
 /** The restaurant's sectors by id, each with its revision (0 before its first change). */
+export async function sectorWithRevision(db: Queryable, sectorId: string): Promise<SectorWithRevision | null> {
+  const result = await db.query<{ data: Sector; revision: number | null }>(
+    'SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id WHERE s.id = $1',
+    [sectorId],
+  );
+  const row = result.rows[0];
+  return row ? { sector: row.data, revision: row.revision ?? 0 } : null;
+}
+
 export async function sectorsOfRestaurant(db: Queryable, restaurantId: string): Promise<SectorWithRevision[]> {
   const result = await db.query<{ data: Sector; revision: number | null }>(
     `SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id

@@ -120,6 +120,10 @@ export class PostgresStore
     return reads.findSector(this.pool, id);
   }
 
+  sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
+    return reads.sectorWithRevision(this.pool, sectorId);
+  }
+
   sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
     return reads.sectorsOfRestaurant(this.pool, restaurantId);
   }

@@ -101,6 +101,11 @@ export class SqliteReadModel implements ReadModel {
     return parse(this.one('sector', id));
   }
 
+  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
+    const sector = await this.sector(sectorId);
+    return sector ? { sector, revision: await this.sectorRevision(sectorId) } : null;
+  }
+
   async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
     return (this.all('sectorsOfRestaurant', restaurantId) as (DataRow & { revision: number })[]).map((row) => ({
       sector: JSON.parse(row.data) as Sector,

@@ -34,6 +34,8 @@ export interface ReadModel {
    * cached answer on. Empty for a restaurant with no sectors (or none at all).
    */
   sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]>;
+  /** One sector with its revision, read together (one round trip where the store is across a network). */
+  sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null>;
   tablesOfSector(sectorId: string): Promise<Table[]>;
   table(id: string): Promise<Table | null>;
   booking(id: string): Promise<Versioned<Booking> | null>;

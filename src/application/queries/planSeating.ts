@@ -85,8 +85,9 @@ export interface SeatingSearch {
 /** The restaurant and the sector named (404 for a sector of another restaurant), or every sector of the restaurant. */
 export async function resolveScope(reads: ReadModel, restaurantId: string, sectorId: string | undefined): Promise<SeatingScope> {
   if (sectorId !== undefined) {
-    const { restaurant, sector } = await requireSectorOf(reads, restaurantId, sectorId);
-    return { restaurant, sectors: [{ sector }] };
+    // The revision comes with the sector, and is read before the sector's state: no extra round trip.
+    const { restaurant, sector, revision } = await requireSectorOf(reads, restaurantId, sectorId);
+    return { restaurant, sectors: [{ sector, revision }] };
   }
   const restaurant = await requireRestaurant(reads, restaurantId);
   return { restaurant, sectors: await reads.sectorsOfRestaurant(restaurantId) };
