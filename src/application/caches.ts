@@ -181,12 +181,15 @@ class PinnedReads implements ReadModel {
     return id === this.pinned.sector?.id ? this.pinned.sector : this.store.sector(id);
   }
   async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
-    const { sector, revision } = this.pinned;
-    return sectorId === sector?.id && revision !== undefined ? { sector, revision } : this.store.sectorWithRevision(sectorId);
+    return this.pinnedSector(sectorId) ?? this.store.sectorWithRevision(sectorId);
   }
   async sectorRevision(sectorId: string): Promise<number> {
+    return this.pinnedSector(sectorId)?.revision ?? this.store.sectorRevision(sectorId);
+  }
+  /** The pinned sector with its revision, when that is the one asked for and its revision was pinned. */
+  private pinnedSector(sectorId: string): SectorWithRevision | undefined {
     const { sector, revision } = this.pinned;
-    return sectorId === sector?.id && revision !== undefined ? revision : this.store.sectorRevision(sectorId);
+    return sectorId === sector?.id && revision !== undefined ? { sector, revision } : undefined;
   }
   sectorsOfRestaurant(restaurantId: string) {
     return this.store.sectorsOfRestaurant(restaurantId);

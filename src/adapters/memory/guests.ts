@@ -2,12 +2,7 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import { learnFromSighting, searchTextOf, type GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { StoredEvent } from '../../application/ports/eventStore.js';
 import type { GuestContacts } from '../../application/ports/guestStore.js';
-import {
-  eventWithoutPersonalData,
-  eventWithoutPersonalFields,
-  personalHolderOf,
-  withoutPersonalFields,
-} from '../../application/personalData.js';
+import { eventWithoutPersonalData, personalHolderOf, withoutPersonalFields } from '../../application/personalData.js';
 import type { MemoryProjections } from './projections.js';
 
 /**
@@ -92,10 +87,9 @@ export class MemoryGuests {
     for (const row of [...this.projections.rows.booking.values(), ...this.projections.rows.waitlistEntry.values()]) {
       if (row.value.guestId !== undefined && subjects.has(row.value.guestId)) row.value = withoutPersonalFields(row.value);
     }
-    for (const event of this.events()) {
-      if (subjects.has(personalHolderOf(event.data)?.subject ?? '')) event.data = eventWithoutPersonalFields(event.data);
-    }
     for (const subject of subjects) this.erasedSubjects.add(subject);
+    // What is in the log already is kept as a write made now would be.
+    for (const event of this.events()) event.data = this.keepable(event).data;
     for (const profile of profiles) this.profiles.delete(profile.id);
     this.save(profiles);
   }

@@ -46,7 +46,7 @@ export async function findSector(db: Queryable, id: string): Promise<Sector | nu
   return result.rows[0]?.data ?? null;
 }
 
-/** The restaurant's sectors by id, each with its revision (0 before its first change). */
+/** One sector with its revision (0 before its first change), in one statement. */
 export async function sectorWithRevision(db: Queryable, sectorId: string): Promise<SectorWithRevision | null> {
   const result = await db.query<{ data: Sector; revision: number | null }>(
     'SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id WHERE s.id = $1',
@@ -56,6 +56,7 @@ export async function sectorWithRevision(db: Queryable, sectorId: string): Promi
   return row ? { sector: row.data, revision: row.revision ?? 0 } : null;
 }
 
+/** The restaurant's sectors by id, each with its revision (0 before its first change). */
 export async function sectorsOfRestaurant(db: Queryable, restaurantId: string): Promise<SectorWithRevision[]> {
   const result = await db.query<{ data: Sector; revision: number | null }>(
     `SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id

@@ -54,11 +54,6 @@ export interface Target {
 
 const rank = (role: Role) => ROLES.indexOf(role);
 
-/**
- * Whether `principal` may do `action` on `target`: `'allowed'`, or the refusal to
- * answer. Someone with no standing in the target's restaurant gets `not_found`,
- * exactly as for an object that does not exist, so ids cannot be probed.
- */
 /** Why an action is refused: the catalogue code and detail its error will carry (made only when it is thrown). */
 export interface Refusal {
   code: 'unauthorized' | 'forbidden' | 'not_found';
@@ -67,6 +62,11 @@ export interface Refusal {
 
 const refuse = (code: Refusal['code'], detail: string): Refusal => ({ code, detail });
 
+/**
+ * Whether `principal` may do `action` on `target`: `'allowed'`, or the refusal to
+ * answer. Someone with no standing in the target's restaurant gets `not_found`,
+ * exactly as for an object that does not exist, so ids cannot be probed.
+ */
 export function decideAccess(principal: Principal, action: Action, target: Target): 'allowed' | Refusal {
   const rule = POLICY[action];
   if (principal.kind === 'admin') return 'allowed';
