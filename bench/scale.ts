@@ -12,7 +12,7 @@ import {
   TABLES_PER_SECTOR,
   SECTORS_PER_RESTAURANT,
 } from './scaleLayout.js';
-import { closedLoop, probeHealth, rssBytes, type ClosedLoopResult, type ProbeResult } from './scaleLoad.js';
+import { closedLoop, cpuSeconds, probeHealth, rssBytes, type ClosedLoopResult, type ProbeResult } from './scaleLoad.js';
 import { bulkLoad, freshStore, postgresUp, runCli, type BulkResult, type CliRun, type ScaleStore, type StoreKind } from './scaleStore.js';
 import { buildOnce, serverEntry, settle, startServer, type RunningServer } from './server.js';
 import { BENCH_COLUMNS, ms, renderTable, type Row } from './table.js';
@@ -50,6 +50,7 @@ const { values: flags } = parseArgs({
     stages: { type: 'string' },
     seconds: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'server-prof': { type: 'string' },
     'skip-maintenance': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -64,6 +65,7 @@ if (flags.help) {
   --seconds N              seconds of each HTTP window (default 10)
   --skip-maintenance       no rebuild / backup / restore at the largest stage
   --no-build               use the existing dist/ instead of running npm run build
+  --server-prof DIR        write a V8 CPU profile of each server process into DIR (node --cpu-prof)
 Each stage: bookings are bulk-loaded through the application layer in process (server
 stopped), then the server is started on the store and measured over HTTP.`);
   process.exit(0);
@@ -86,6 +88,8 @@ interface StageResult {
   held: number;
   bulk: BulkResult | undefined;
   create: ClosedLoopResult;
+  /** The server process's CPU time per create answered, in ms. */
+  createCpuMs: number;
   discover: ClosedLoopResult;
   day: ClosedLoopResult;
   health: ProbeResult;
@@ -108,6 +112,7 @@ const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1_048_576).
 async function startOn(store: ScaleStore): Promise<RunningServer> {
   return startServer({
     env: { ...store.env, SEED_DEMO: 'false', SWEEP_MS: String(SWEEP_MS) },
+    nodeArgs: flags['server-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', flags['server-prof']],
     readyTimeoutMs: 60_000,
   });
 }
@@ -158,11 +163,14 @@ async function measureStage(server: RunningServer, cursor: { next: number; held:
   progress(`  /health and /health/live in turn, nothing else sent, ${healthSeconds} s (sweeps every ${SWEEP_MS / 1000} s)`);
   const [health, live] = await probeHealth(server.baseUrl, ['/health', '/health/live'], healthSeconds);
   progress(`  POST /woki/bookings, ${CLIENTS} clients, ${seconds} s`);
+  const cpuBefore = cpuSeconds(server.pid);
   const create = await closedLoop(server.baseUrl, CLIENTS, seconds, creates, [201]);
+  // The server's CPU per create: steadier than creates/s on a machine whose speed drifts, for comparing code.
+  const createCpuMs = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / (create.ok + create.failed);
   checkLoad('create', create);
   cursor.held += create.ok;
   const rss = rssBytes(server.pid);
-  return { create, discover, day, health: health!, live: live!, rss };
+  return { create, createCpuMs, discover, day, health: health!, live: live!, rss };
 }
 
 async function maintenance(store: ScaleStore, held: number): Promise<Maintenance> {
@@ -221,7 +229,7 @@ async function runStore(kind: StoreKind): Promise<{ stages: StageResult[]; maint
       const storeBytes = await store.sizeBytes();
       results.push({ target, held: cursor.held, bulk, ...measured, storeBytes });
       progress(
-        `  ${Math.round(measured.create.okPerSecond)} creates/s; discover p99 ${ms(measured.discover.p99Ms)}; live max ${ms(measured.live.maxMs)}`,
+        `  ${Math.round(measured.create.okPerSecond)} creates/s (server CPU ${measured.createCpuMs.toFixed(2)} ms each); discover p99 ${ms(measured.discover.p99Ms)}; live max ${ms(measured.live.maxMs)}`,
       );
     }
     if (!flags['skip-maintenance']) kept = await maintenance(store, cursor.held);
@@ -275,7 +283,7 @@ function stageRows(kind: StoreKind, label: string, results: StageResult[]): Row[
       ms(r.create.p50Ms),
       ms(r.create.p99Ms),
       `${thousands(r.create.okPerSecond)} creates/s`,
-      failures(r.create),
+      [`server CPU ${r.createCpuMs.toFixed(2)} ms each`, ...(r.create.failed > 0 ? [failures(r.create)] : [])].join('; '),
       createTarget,
       r.create.failed > 0 && createResult === 'pass' ? 'pass (with failures)' : createResult,
     ]);

@@ -166,3 +166,14 @@ export function rssBytes(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** CPU time a process has used so far, user and system, in seconds (Linux /proc); NaN where it cannot be read. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -5,7 +5,7 @@ import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant
 import { seatingDay, stayGrid, type SeatingDay, type StayGrid } from '../domain/seating/discoverSeatings.js';
 import type { Interval } from '../domain/time/interval.js';
 import type { DiscoverResponse } from './contracts/bookings.js';
-import type { ReadModel, SectorWithRevision } from './ports/readModel.js';
+import type { ReadModel, RestaurantAndSector, SectorWithRevision } from './ports/readModel.js';
 import { RevisionCache } from './revisionCache.js';
 
 /** What a sector looks like to the engine over one span, at the revision it was read under. */
@@ -146,12 +146,14 @@ export async function pinSector(
   restaurantId: string,
   sectorId: string,
 ): Promise<PinnedSector | undefined> {
-  const revision = await reads.sectorRevision(sectorId);
+  let revision = await reads.sectorRevision(sectorId);
   let context = cache.get(sectorId, revision);
   if (!context) {
-    const [restaurant, sector] = await Promise.all([reads.restaurant(restaurantId), reads.sector(sectorId)]);
-    if (!restaurant || !sector || sector.restaurantId !== restaurant.id) return undefined;
-    context = { restaurant, sector };
+    const found = await reads.restaurantAndSector(restaurantId, sectorId);
+    if (!found.restaurant || !found.sector || found.sector.sector.restaurantId !== restaurantId) return undefined;
+    // Kept under the revision read with them, which a change since the first read has moved.
+    ({ revision } = found.sector);
+    context = { restaurant: found.restaurant, sector: found.sector.sector };
     cache.set(sectorId, revision, context);
   }
   const { restaurant, sector } = context;
@@ -159,9 +161,9 @@ export async function pinSector(
   return { restaurant, sector, revision, reads: new PinnedReads(reads, { ...context, revision }) };
 }
 
-/** The store's read model, except that this restaurant comes from what was just read (for one request). */
-export function readsKnowing(reads: ReadModel, restaurant: Restaurant): ReadModel {
-  return new PinnedReads(reads, { restaurant });
+/** The store's read model, except that this restaurant, and this sector at its revision, come from what was just read (for one request). */
+export function readsKnowing(reads: ReadModel, restaurant: Restaurant, sector?: SectorWithRevision): ReadModel {
+  return new PinnedReads(reads, { restaurant, ...sector });
 }
 
 /**
@@ -180,8 +182,10 @@ class PinnedReads implements ReadModel {
   async sector(id: string): Promise<Sector | null> {
     return id === this.pinned.sector?.id ? this.pinned.sector : this.store.sector(id);
   }
-  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
-    return this.pinnedSector(sectorId) ?? this.store.sectorWithRevision(sectorId);
+  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+    const sector = this.pinnedSector(sectorId);
+    const { restaurant } = this.pinned;
+    return sector && restaurantId === restaurant.id ? { restaurant, sector } : this.store.restaurantAndSector(restaurantId, sectorId);
   }
   async sectorRevision(sectorId: string): Promise<number> {
     return this.pinnedSector(sectorId)?.revision ?? this.store.sectorRevision(sectorId);

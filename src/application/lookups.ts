@@ -8,16 +8,16 @@ export async function requireRestaurant(reads: ReadModel, restaurantId: string):
   return restaurant;
 }
 
-/** A sector of another restaurant is as absent as one that does not exist; with the sector's revision, read with it. */
+/** A sector of another restaurant is as absent as one that does not exist; with the sector's revision, read with both. */
 export async function requireSectorOf(
   reads: ReadModel,
   restaurantId: string,
   sectorId: string,
 ): Promise<{ restaurant: Restaurant; sector: Sector; revision: number }> {
-  const restaurant = await requireRestaurant(reads, restaurantId);
-  const found = await reads.sectorWithRevision(sectorId);
-  if (!found || found.sector.restaurantId !== restaurantId) {
+  const { restaurant, sector } = await reads.restaurantAndSector(restaurantId, sectorId);
+  if (!restaurant) throw new AppError('not_found', `restaurant ${restaurantId} does not exist`);
+  if (!sector || sector.sector.restaurantId !== restaurantId) {
     throw new AppError('not_found', `sector ${sectorId} does not exist in restaurant ${restaurantId}`);
   }
-  return { restaurant, ...found };
+  return { restaurant, ...sector };
 }

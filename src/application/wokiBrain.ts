@@ -109,14 +109,20 @@ export function createWokiBrain(deps: Dependencies) {
   function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller?: Caller, idempotencyKey?: string): Promise<Booked>;
   function bookOrWait(input: CreateBookingInput, caller?: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
   async function bookOrWait(input: CreateBookingInput, caller: Caller = SYSTEM, idempotencyKey?: string): Promise<CreatedBooking> {
-    const restaurant = await deps.reads.restaurant(input.restaurantId);
+    // With a sector named, it comes with the restaurant in one read; the mark tells the command whether that read is still current.
+    const mark = deps.locks.mark();
+    const { restaurant, sector } =
+      input.sectorId === undefined
+        ? { restaurant: await deps.reads.restaurant(input.restaurantId), sector: null }
+        : await deps.reads.restaurantAndSector(input.restaurantId, input.sectorId);
     const target = targetOf(input.restaurantId, restaurant);
     requireAccess(deps, caller, 'book', target);
     // A refusal's alternatives are availability: only for who may discover here (an API key may book without availability:read).
     const present = { ...presenterFor(caller), alternatives: mayAccess(deps, caller, 'discover', target) };
-    // The restaurant just read serves the command too: one round trip less per create.
-    const reads = restaurant ? readsKnowing(deps.reads, restaurant) : deps.reads;
-    return createBooking({ ...deps, reads }, input, caller, idempotencyKey, present);
+    if (!restaurant) return createBooking(deps, input, caller, idempotencyKey, present);
+    // What was just read serves the command too: the restaurant always, the sector on its first attempt if still current.
+    const early = sector?.sector.restaurantId === restaurant.id ? { restaurant, ...sector, mark } : undefined;
+    return createBooking({ ...deps, reads: readsKnowing(deps.reads, restaurant) }, input, caller, idempotencyKey, present, early);
   }
 
   return {

@@ -249,10 +249,13 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
         ]);
         expect(listed[0]!.revision).toBeGreaterThan(listed[1]!.revision);
         expect(await store.sectorsOfRestaurant(uid('R'))).toEqual([]);
-        // One sector with its revision reads the same as the list's entry.
-        expect(await store.sectorWithRevision(world.sectorId)).toEqual(listed[0]);
-        expect(await store.sectorWithRevision(second)).toEqual(listed[1]);
-        expect(await store.sectorWithRevision(uid('S'))).toBeNull();
+        // The restaurant with one sector and its revision, read together: the sector reads as the list's entry.
+        const restaurant = await store.restaurant(world.restaurantId);
+        expect(restaurant).not.toBeNull();
+        expect(await store.restaurantAndSector(world.restaurantId, world.sectorId)).toEqual({ restaurant, sector: listed[0] });
+        expect(await store.restaurantAndSector(world.restaurantId, second)).toEqual({ restaurant, sector: listed[1] });
+        expect(await store.restaurantAndSector(world.restaurantId, uid('S'))).toEqual({ restaurant, sector: null });
+        expect(await store.restaurantAndSector(uid('R'), world.sectorId)).toEqual({ restaurant: null, sector: listed[0] });
       });
 
       it('shows a booking with its stream version, and its cancellation', async () => {

@@ -4,7 +4,7 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import type { WaitlistEntry } from '../../domain/waitlist/waitlistEntry.js';
-import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
+import type { ReadModel, RestaurantAndSector, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { MemoryProjections } from './projections.js';
 
@@ -26,9 +26,12 @@ export class MemoryReadModel implements ReadModel {
     return copy(this.rows.sector.get(id)?.value);
   }
 
-  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
+  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
     const sector = await this.sector(sectorId);
-    return sector ? { sector, revision: await this.sectorRevision(sectorId) } : null;
+    return {
+      restaurant: await this.restaurant(restaurantId),
+      sector: sector ? { sector, revision: await this.sectorRevision(sectorId) } : null,
+    };
   }
 
   async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {

@@ -5,7 +5,7 @@ import type { SeatBlock } from '../../domain/availability/seatBlock.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import type { SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
+import type { RestaurantAndSector, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import { toNumber, type Queryable } from './db.js';
 
 /**
@@ -46,14 +46,15 @@ export async function findSector(db: Queryable, id: string): Promise<Sector | nu
   return result.rows[0]?.data ?? null;
 }
 
-/** One sector with its revision (0 before its first change), in one statement. */
-export async function sectorWithRevision(db: Queryable, sectorId: string): Promise<SectorWithRevision | null> {
-  const result = await db.query<{ data: Sector; revision: number | null }>(
-    'SELECT s.data, r.revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id WHERE s.id = $1',
-    [sectorId],
+/** The restaurant, and the sector with its revision (0 before its first change), in one statement. */
+export async function restaurantAndSector(db: Queryable, restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+  const result = await db.query<{ restaurant: Restaurant | null; sector: Sector | null; revision: number | null }>(
+    `SELECT (SELECT data FROM restaurants WHERE id = $1) AS restaurant, (SELECT data FROM sectors WHERE id = $2) AS sector,
+            (SELECT revision FROM sector_revisions WHERE sector_id = $2) AS revision`,
+    [restaurantId, sectorId],
   );
-  const row = result.rows[0];
-  return row ? { sector: row.data, revision: row.revision ?? 0 } : null;
+  const { restaurant, sector, revision } = result.rows[0]!;
+  return { restaurant, sector: sector ? { sector, revision: revision ?? 0 } : null };
 }
 
 /** The restaurant's sectors by id, each with its revision (0 before its first change). */

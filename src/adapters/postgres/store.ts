@@ -22,7 +22,7 @@ import type {
   StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
-import type { ReadModel, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
+import type { ReadModel, RestaurantAndSector, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
 import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import type { GuestContacts, GuestStore } from '../../application/ports/guestStore.js';
@@ -120,8 +120,8 @@ export class PostgresStore
     return reads.findSector(this.pool, id);
   }
 
-  sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
-    return reads.sectorWithRevision(this.pool, sectorId);
+  restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+    return reads.restaurantAndSector(this.pool, restaurantId, sectorId);
   }
 
   sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {

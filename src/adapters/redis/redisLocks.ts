@@ -151,6 +151,15 @@ export class RedisLocks implements LockManager, DependencyCheck {
     }
   }
 
+  mark(): number {
+    return 0;
+  }
+
+  /** Always: holders in other processes finish unseen. */
+  releasedSince(): boolean {
+    return true;
+  }
+
   /** Closes the connection if this instance opened it. */
   async close(): Promise<void> {
     if (!this.ownsConnection || this.redis.status === 'end') return;

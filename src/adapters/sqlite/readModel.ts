@@ -6,7 +6,13 @@ import { sourceOfHolder } from '../../application/projections/seatClaims.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import type { Interval } from '../../domain/time/interval.js';
-import { LONG_SEAT_MS, type ReadModel, type SectorWithRevision, type Versioned } from '../../application/ports/readModel.js';
+import {
+  LONG_SEAT_MS,
+  type ReadModel,
+  type RestaurantAndSector,
+  type SectorWithRevision,
+  type Versioned,
+} from '../../application/ports/readModel.js';
 import { LONG_ROW } from './migrations.js';
 
 type DataRow = { data: string };
@@ -57,6 +63,10 @@ export class SqliteReadModel implements ReadModel {
     this.statements = {
       restaurant: db.prepare('SELECT data FROM restaurants WHERE id = ?'),
       sector: db.prepare('SELECT data FROM sectors WHERE id = ?'),
+      restaurantAndSector: db.prepare(
+        `SELECT (SELECT data FROM restaurants WHERE id = @restaurantId) AS restaurant, (SELECT data FROM sectors WHERE id = @sectorId) AS sector,
+                COALESCE((SELECT revision FROM sector_revisions WHERE sector_id = @sectorId), 0) AS revision`,
+      ),
       sectorsOfRestaurant: db.prepare(
         `SELECT s.data, COALESCE(r.revision, 0) AS revision FROM sectors s LEFT JOIN sector_revisions r ON r.sector_id = s.id
          WHERE s.restaurant_id = ? ORDER BY s.id`,
@@ -101,9 +111,14 @@ export class SqliteReadModel implements ReadModel {
     return parse(this.one('sector', id));
   }
 
-  async sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null> {
-    const sector = await this.sector(sectorId);
-    return sector ? { sector, revision: await this.sectorRevision(sectorId) } : null;
+  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+    const row = this.one('restaurantAndSector', { restaurantId, sectorId }) as {
+      restaurant: string | null;
+      sector: string | null;
+      revision: number;
+    };
+    const restaurant = row.restaurant === null ? null : (JSON.parse(row.restaurant) as Restaurant);
+    return { restaurant, sector: row.sector === null ? null : { sector: JSON.parse(row.sector) as Sector, revision: row.revision } };
   }
 
   async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {

@@ -44,6 +44,9 @@ export interface Command<R> {
   idempotencyKey?: string | undefined;
 }
 
+/** The lock that a sector's writers queue on. */
+export const sectorLock = (sectorId: string) => `sector|${sectorId}`;
+
 /** One retry policy for every command: a few attempts, each after a short random wait that doubles. */
 const ATTEMPTS = 5;
 const FIRST_WAIT_MS = 4;

@@ -5,7 +5,7 @@ import type { Booking } from '../../domain/bookings/booking.js';
 import type { DomainEvent } from '../ports/eventStore.js';
 import { overlaps, type Interval } from '../../domain/time/interval.js';
 import { AppError } from '../../errors/catalogue.js';
-import { handleCommand, type VersionedState } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock, type VersionedState } from '../commandHandling/handleCommand.js';
 import type { BlackoutInput, BlackoutResize, BlackoutView } from '../contracts/blackouts.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireSectorOf } from '../lookups.js';
@@ -56,7 +56,7 @@ export async function placeBlackout(deps: Dependencies, input: BlackoutInput, ca
   const span = { start: Date.parse(input.start), end: Date.parse(input.end) };
 
   return handleCommand(deps, caller, {
-    lock: `sector|${sector.id}`,
+    lock: sectorLock(sector.id),
     decide: async (state, now) => {
       const existing = await state.blackout(input.id);
       const blackout = {
@@ -90,7 +90,7 @@ async function changeBlackout(
   if (!first) throw new AppError('not_found', `blackout ${id} does not exist`);
   const { restaurant } = await requireSectorOf(deps.reads, first.value.restaurantId, first.value.sectorId);
   return handleCommand(deps, caller, {
-    lock: `sector|${first.value.sectorId}`,
+    lock: sectorLock(first.value.sectorId),
     decide: async (state, now) => {
       const blackout = (await state.blackout(id))!;
       const events = await decide(blackout, state, now);

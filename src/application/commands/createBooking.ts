@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../errors/catalogue.js';
-import { handleCommand } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock } from '../commandHandling/handleCommand.js';
 import type { BookingView, CreateBookingInput } from '../contracts/bookings.js';
 import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import { idempotencyScopeOf, type Caller, type Dependencies } from '../dependencies.js';
@@ -11,6 +11,9 @@ import { planSeating, resolveScope } from '../queries/planSeating.js';
 import { planBooking, type BookingRequest } from './planBooking.js';
 import { bookingChannel } from '../access/channel.js';
 import { joinWaitlist } from './waitlist.js';
+import { readsKnowing } from '../caches.js';
+import type { SectorWithRevision } from '../ports/readModel.js';
+import type { Restaurant } from '../../domain/restaurants/restaurant.js';
 import { matchGuest } from './matchGuest.js';
 
 export type Booked = IdempotentOutcome & { status: 201; body: BookingView };
@@ -27,6 +30,12 @@ export interface Presenter {
 
 const asIs: Presenter = { booking: (view) => view, entry: (view) => view, alternatives: true };
 
+/** The restaurant and the sector (with its revision) that the caller read before the create queued on the sector's lock, and the lock manager's mark taken just before. */
+export interface EarlyRead extends SectorWithRevision {
+  restaurant: Restaurant;
+  mark: number;
+}
+
 /**
  * Books the first candidate still free, in the sector named or, without one, across
  * every sector of the restaurant. The sector lock narrows contention; the store is
@@ -40,6 +49,7 @@ export async function createBooking(
   caller: Caller,
   idempotencyKey?: string,
   present: Presenter = asIs,
+  early?: EarlyRead,
 ): Promise<CreatedBooking> {
   // Whose seats and whose pace (SPEC §9): an online caller's `override` is refused before anything is written.
   const channel = bookingChannel(caller, input.restaurantId, input.override);
@@ -52,7 +62,7 @@ export async function createBooking(
       const guestId = await matchGuest(deps, input.restaurantId, input);
       const request = { ...input, ...channel, guestId };
       try {
-        return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey)) };
+        return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey, early)) };
       } catch (error) {
         if (!isAppError(error) || error.code !== 'no_capacity') throw error;
         // Asked to wait rather than be refused: the party joins the sector's waitlist.
@@ -91,13 +101,25 @@ function withoutKeepingPersonalData(deps: Dependencies, present: Presenter): Res
  * without its lock, which is still safe: the store refuses any overlap, whatever
  * lock the writer held, and the choice is then made again.
  */
-async function book(deps: Dependencies, input: BookingRequest, caller: Caller, idempotencyKey: string | undefined): Promise<BookingView> {
+async function book(
+  deps: Dependencies,
+  input: BookingRequest,
+  caller: Caller,
+  idempotencyKey: string | undefined,
+  early: EarlyRead | undefined,
+): Promise<BookingView> {
   const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches)).candidates[0]!.sectorId;
+  const lock = sectorLock(sectorId);
+  let attempts = 0;
   return handleCommand(deps, caller, {
-    lock: `sector|${sectorId}`,
+    lock,
     idempotencyKey,
     decide: async (_state, now) => {
-      const { event, restaurant } = await planBooking(deps, input, now, caller.actor);
+      // What was read before queuing is what a read now would see, if no writer of this process has left the lock since:
+      // one round trip less. Only on the first attempt: a retry follows a lost race, and reads afresh.
+      const current = attempts++ === 0 && early?.sector.id === sectorId && !deps.locks.releasedSince(lock, early.mark);
+      const reads = current ? readsKnowing(deps.reads, early.restaurant, early) : deps.reads;
+      const { event, restaurant } = await planBooking({ ...deps, reads }, input, now, caller.actor);
       return { events: [event], result: bookingView(event.data.booking, restaurant.timezone) };
     },
     exhausted: () => new AppError('no_capacity', 'the seats were taken by concurrent bookings; try again'),

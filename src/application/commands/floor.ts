@@ -5,7 +5,7 @@ import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { overlaps } from '../../domain/time/interval.js';
 import { serviceOf } from '../../domain/time/serviceAt.js';
 import { AppError } from '../../errors/catalogue.js';
-import { handleCommand, type VersionedState } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock, type VersionedState } from '../commandHandling/handleCommand.js';
 import type { BookingView } from '../contracts/bookings.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
@@ -26,7 +26,7 @@ type Step = (booking: Booking, now: number) => Promise<FloorStep> | FloorStep;
 async function takeStep(deps: Dependencies, known: Booking, caller: Caller, step: Step): Promise<BookingView> {
   const id = known.id;
   const booking = await handleCommand(deps, caller, {
-    lock: `sector|${known.sectorId}`,
+    lock: sectorLock(known.sectorId),
     decide: async (state: VersionedState, now) => {
       const current = await state.booking(id);
       if (!current) throw new AppError('not_found', `booking ${id} does not exist`);

@@ -7,7 +7,7 @@ import { AppError } from '../../errors/catalogue.js';
 import type { RepackQuery, RepackReport } from '../contracts/repack.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant } from '../lookups.js';
-import { handleCommand } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock } from '../commandHandling/handleCommand.js';
 import { decideReassign } from '../../domain/bookings/bookingDecisions.js';
 import type { BookingReassigned } from '../../domain/bookings/bookingEvents.js';
 const MINUTE_MS = 60_000;
@@ -46,7 +46,7 @@ export async function repackSector(deps: Dependencies, sectorId: string, query: 
 
   if (query.dryRun) return plan();
   return handleCommand(deps, caller, {
-    lock: `sector|${sector.id}`,
+    lock: sectorLock(sector.id),
     decide: async (state, now) => {
       const report = await plan();
       const events: BookingReassigned[] = [];

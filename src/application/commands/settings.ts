@@ -1,6 +1,6 @@
 import type { Restaurant, Sector, Table } from '../../domain/restaurants/restaurant.js';
 import { AppError } from '../../errors/catalogue.js';
-import { handleCommand, type VersionedState } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock, type VersionedState } from '../commandHandling/handleCommand.js';
 import type { RestaurantPatch, SectorPatch, TablePatch } from '../contracts/settings.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { streams } from '../ports/eventStore.js';
@@ -56,7 +56,7 @@ export async function updateRestaurant(deps: Dependencies, id: string, patch: Re
 
 export async function updateSector(deps: Dependencies, id: string, patch: SectorPatch, caller: Caller) {
   const sector = await handleCommand(deps, caller, {
-    lock: `sector|${id}`,
+    lock: sectorLock(id),
     decide: async (state, now) => {
       const next = await current<Sector>(state, streams.sector(id), (data) => data.sector, `sector ${id}`);
       patched(next, 'pacing', patch.pacing);

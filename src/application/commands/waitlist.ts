@@ -1,7 +1,7 @@
 import { decideJoin, decideLeave, decidePromote } from '../../domain/waitlist/waitlistDecisions.js';
 import { evolveEntry, oldestOpenDate } from '../../domain/waitlist/waitlistEntry.js';
 import { AppError, isAppError } from '../../errors/catalogue.js';
-import { handleCommand } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock } from '../commandHandling/handleCommand.js';
 import type { CreateBookingInput } from '../contracts/bookings.js';
 import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import type { Caller, Dependencies } from '../dependencies.js';
@@ -48,7 +48,7 @@ export function leaveWaitlist(deps: Dependencies, id: string, caller: Caller): P
  * version lets one promotion through.
  */
 export async function promoteWaitlist(deps: Dependencies, sectorId: string): Promise<number> {
-  return deps.locks.withLock(`sector|${sectorId}`, async () => {
+  return deps.locks.withLock(sectorLock(sectorId), async () => {
     let promoted = 0;
     for (const waiting of await deps.reads.waitingEntries(sectorId, oldestOpenDate(deps.clock.now()))) {
       try {

@@ -7,7 +7,7 @@ import { planWalkIn, WAIT_HORIZON_MS, type WalkInPlan } from '../../domain/seati
 import { serviceAt, type ServiceAt } from '../../domain/time/serviceAt.js';
 import { formatInstant, localPartsOf } from '../../domain/time/zone.js';
 import { AppError } from '../../errors/catalogue.js';
-import { handleCommand } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock } from '../commandHandling/handleCommand.js';
 import type { WalkInInput, WalkInView } from '../contracts/floor.js';
 import type { Caller, Dependencies } from '../dependencies.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
@@ -49,7 +49,7 @@ export async function seatWalkIn(deps: Dependencies, input: WalkInInput, caller:
     ),
   );
   const { booking, short } = await handleCommand(deps, caller, {
-    lock: sectors.length === 1 ? `sector|${sectors[0]!.id}` : undefined,
+    lock: sectors.length === 1 ? sectorLock(sectors[0]!.id) : undefined,
     decide: async (_state, now) => {
       const start = Math.ceil(now / MINUTE_MS) * MINUTE_MS;
       const plans = await Promise.all(

@@ -24,6 +24,13 @@ export interface SectorWithRevision {
   revision: number;
 }
 
+/** A restaurant and a sector with its revision, as one statement read them; each null when absent. */
+export interface RestaurantAndSector {
+  restaurant: Restaurant | null;
+  /** Whatever restaurant it belongs to: the caller checks that it is this one's. */
+  sector: SectorWithRevision | null;
+}
+
 /** Projections of the event log, as the use cases query them. */
 export interface ReadModel {
   restaurant(id: string): Promise<Restaurant | null>;
@@ -34,8 +41,12 @@ export interface ReadModel {
    * cached answer on. Empty for a restaurant with no sectors (or none at all).
    */
   sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]>;
-  /** One sector with its revision, read together (one round trip where the store is across a network). */
-  sectorWithRevision(sectorId: string): Promise<SectorWithRevision | null>;
+  /**
+   * The restaurant, and one sector with its revision, read in one statement (one
+   * round trip where the store is across a network): what a create or a discover
+   * for one sector reads first.
+   */
+  restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector>;
   tablesOfSector(sectorId: string): Promise<Table[]>;
   table(id: string): Promise<Table | null>;
   booking(id: string): Promise<Versioned<Booking> | null>;
