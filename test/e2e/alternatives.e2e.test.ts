@@ -5,10 +5,10 @@ import { ADMIN_SECRET, createBooking, discover, expectError, startServer, type R
 // The engine, counted: alternatives must cost a bounded number of calls (and none for a party no table can seat).
 vi.mock('../../src/domain/seating/discoverSeatings.js', async (importOriginal) => {
   const actual = await importOriginal<typeof engine>();
-  return { ...actual, seatingsOnGrid: vi.fn(actual.seatingsOnGrid) };
+  return { ...actual, seatingsOnGridInSteps: vi.fn(actual.seatingsOnGridInSteps) };
 });
-/** The application runs the engine as `seatingsOnGrid` on a sector's (possibly kept) grid: one call per search. */
-const engineCalls = () => vi.mocked(engine.seatingsOnGrid).mock.calls.length;
+/** The application runs the engine as `seatingsOnGridInSteps` on a sector's (possibly kept) grid: one call per search. */
+const engineCalls = () => vi.mocked(engine.seatingsOnGridInSteps).mock.calls.length;
 
 /** Madrid in June is UTC+2; the clock starts well before every date used. */
 const clock = {

@@ -170,7 +170,7 @@ class AlternativeSearch {
           .sort((a, b) => distance(a) - distance(b));
         if (near.length === 0) continue;
         const day = await this.dayOf(scoped, request.date, service);
-        const candidate = this.nearestIn(day, near);
+        const candidate = await this.nearestIn(day, near);
         if (!candidate) continue;
         const nearest = { day, candidate, distance: distance(candidate.start) };
         if (best.length > 0 && nearest.distance === best[0]!.distance) best.push(nearest);
@@ -197,7 +197,7 @@ class AlternativeSearch {
         const windows = area && this.fromNow(area);
         if (!windows) continue;
         const day = await this.dayOf(scoped, date, service);
-        const candidates = this.engine(day, windows, prefer);
+        const candidates = await this.engine(day, windows, prefer);
         if (candidates.length > 0) found.push({ day, windows, candidates });
       }
       const chosen = mergeAcrossSectors(found, { ...this.search, prefer })[0];
@@ -212,19 +212,19 @@ class AlternativeSearch {
    * stretch, then a binary search towards the near end, each call over the nearer
    * half of what is left. At most 1 + ⌈log₂ n⌉ calls.
    */
-  private nearestIn(day: SectorDay, near: readonly Instant[]): SectorCandidate | undefined {
-    const within = (i: number, j: number) => {
+  private async nearestIn(day: SectorDay, near: readonly Instant[]): Promise<SectorCandidate | undefined> {
+    const within = async (i: number, j: number) => {
       const from = Math.min(near[i]!, near[j]!);
       const to = Math.max(near[i]!, near[j]!);
-      return this.engine(day, clip(day.service, from, to, this.durationMs), this.search.prefer)[0];
+      return (await this.engine(day, clip(day.service, from, to, this.durationMs), this.search.prefer))[0];
     };
-    let found = within(0, near.length - 1);
+    let found = await within(0, near.length - 1);
     if (!found) return undefined;
     let low = 0;
     let high = near.indexOf(found.start);
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const nearer = within(low, middle);
+      const nearer = await within(low, middle);
       if (nearer) {
         found = nearer;
         high = near.indexOf(nearer.start);
@@ -244,7 +244,7 @@ class AlternativeSearch {
     return first && entries.find((entry) => entry.candidate.sectorId === first.sectorId);
   }
 
-  private engine(day: SectorDay, windows: readonly Interval[], prefer: SeatingSearch['prefer']): SectorCandidate[] {
+  private async engine(day: SectorDay, windows: readonly Interval[], prefer: SeatingSearch['prefer']): Promise<SectorCandidate[]> {
     if (windows.length === 0 || this.engineCalls >= ENGINE_CALL_BUDGET) return [];
     this.engineCalls++;
     return seatingsIn(day, windows, { ...this.search, prefer }, false);

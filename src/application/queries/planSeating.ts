@@ -4,7 +4,7 @@ import type { Channel, Restaurant, Sector, Table } from '../../domain/restaurant
 import { windowsOfSector } from '../../domain/restaurants/restaurant.js';
 import { durationForParty } from '../../domain/restaurants/stayLength.js';
 import { startPreferenceOf, type StartPreference } from '../../domain/seating/candidateOrder.js';
-import { seatingsOnGrid, stayGrid, type Candidate, type SeatingDay, type StayGrid } from '../../domain/seating/discoverSeatings.js';
+import { seatingsOnGridInSteps, stayGrid, type Candidate, type SeatingDay, type StayGrid } from '../../domain/seating/discoverSeatings.js';
 import { restrictGrid } from '../../domain/seating/restrictGrid.js';
 import { searchWindows, spanOf, type SearchWindows } from '../../domain/seating/searchWindow.js';
 import type { Interval } from '../../domain/time/interval.js';
@@ -14,6 +14,7 @@ import { AppError } from '../../errors/catalogue.js';
 import { gridOf, readSectorState, seatingDayOf, type ApplicationCaches } from '../caches.js';
 import type { ReadModel } from '../ports/readModel.js';
 import { requireRestaurant, requireSectorOf } from '../lookups.js';
+import { inSlices } from './engineSlices.js';
 import { mergeAcrossSectors } from './sectorRanking.js';
 import { SeatingLimiter, type SeatingLimits } from './seatingLimits.js';
 
@@ -183,14 +184,21 @@ export async function readSectorDay(
 
 /**
  * One call of the engine: the sector's best seatings whose stay lies in `windows`,
- * in WokiBrain order — `discoverSeatings` on the sector's day. `keep: false` builds
- * the grid without keeping it, for one-off windows (alternatives probe many).
+ * in WokiBrain order — `discoverSeatings` on the sector's day, run in slices that
+ * let other requests through (see `inSlices`). `keep: false` builds the grid
+ * without keeping it, for one-off windows (alternatives probe many).
  */
-export function seatingsIn(day: SectorDay, windows: readonly Interval[], search: SeatingSearch, keep = true): SectorCandidate[] {
+export async function seatingsIn(
+  day: SectorDay,
+  windows: readonly Interval[],
+  search: SeatingSearch,
+  keep = true,
+): Promise<SectorCandidate[]> {
   let grid = keep ? day.grid(windows, search.durationMinutes) : stayGrid(day.seating, windows, search.durationMinutes);
   // Only a request with limits pays for a restricted copy; the grid kept in the cache is never changed.
   if (day.limits) grid = restrictGrid(grid, { tables: day.limits.open, closedStarts: day.limits.overCap?.(grid.starts) });
-  const candidates = seatingsOnGrid(grid, { zone: day.zone, prefer: search.prefer, partySize: search.partySize, limit: search.limit });
+  const steps = seatingsOnGridInSteps(grid, { zone: day.zone, prefer: search.prefer, partySize: search.partySize, limit: search.limit });
+  const candidates = await inSlices(steps);
   const sectorId = day.sector.id;
   return candidates.map((candidate) => ({ ...candidate, sectorId }));
 }
@@ -233,7 +241,7 @@ export async function planSeating(
       const day = await readSectorDay(reads, caches, restaurant, scoped, area.service);
       const limits = limiter.limitsOf(scoped.sector, day.tables, request.date);
       day.limits = limits instanceof Promise ? await limits : limits;
-      return { day, windows: area.windows, candidates: seatingsIn(day, area.windows, search) };
+      return { day, windows: area.windows, candidates: await seatingsIn(day, area.windows, search) };
     }),
   );
   // One sector: the engine's own answer, as it always was; several: ranked together.
@@ -244,10 +252,12 @@ export async function planSeating(
     // Refused by pacing alone when the same tables, open to the channel, would seat the party with no cap.
     const paced = found.filter(({ day }) => day.limits?.overCap);
     if (paced.length > 0) {
-      const uncapped = found.map(({ day, windows }) => {
-        const free = { ...day, limits: day.limits?.open ? { open: day.limits.open } : undefined };
-        return { day: free, windows, candidates: seatingsIn(free, windows, search) };
-      });
+      const uncapped = await Promise.all(
+        found.map(async ({ day, windows }) => {
+          const free = { ...day, limits: day.limits?.open ? { open: day.limits.open } : undefined };
+          return { day: free, windows, candidates: await seatingsIn(free, windows, search) };
+        }),
+      );
       if (rank(uncapped).length > 0) {
         throw new AppError(
           'pacing_limit',

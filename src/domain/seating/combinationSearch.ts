@@ -2,6 +2,7 @@ import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.j
 import { IdOrder } from './idOrder.js';
 import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType } from './capacityOracle.js';
 import { compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
+import type { Steps } from './steps.js';
 
 export interface SearchTable {
   id: string;
@@ -58,11 +59,15 @@ const DEFAULT_NODE_BUDGET = 20_000;
  * levels 2 and 3 visit at most `nodeBudget` steps after a first answer, and before
  * it only steps on a path to one. Completeness and the first answer never depend on
  * the budget; it only caps the ties walked for later places.
+ *
+ * The search pauses (yields) after each oracle it builds and each start it walks:
+ * the units of its work. A party of hundreds over a big room takes longer than a
+ * server should hold its event loop, so callers may let others run between.
  */
-export function searchSeatings(tables: readonly SearchTable[], options: SearchOptions): FoundSeating[] {
+export function* searchSeatingsInSteps(tables: readonly SearchTable[], options: SearchOptions): Steps<FoundSeating[]> {
   const usable = tables.filter((table) => table.minSize <= options.partySize && !isEmptySet(table.free));
   if (usable.length === 0 || options.limit <= 0) return [];
-  return new SeatingSearch(usable, options).run();
+  return yield* new SeatingSearch(usable, options).run();
 }
 
 interface TypeGroup extends CapacityType {
@@ -113,6 +118,12 @@ class SeatingSearch {
   private readonly idOrder: IdOrder;
   private readonly scratch = new Scratch();
   private stepsAfterFirst = 0;
+  /**
+   * The level-2 walk's stack, per type: the count chosen, the tables, Σ maxSize and
+   * Σ minSize budget left before it, and the next count to try (downwards, −1 once
+   * all are). One set for the search: it walks one start at a time.
+   */
+  private readonly walkState: Record<'chosen' | 'tablesLeft' | 'maxLeft' | 'budget' | 'next', Int32Array>;
 
   constructor(usable: readonly SearchTable[], options: SearchOptions) {
     this.partySize = options.partySize;
@@ -130,18 +141,26 @@ class SeatingSearch {
     this.groupOfStart = new Array<CountsGroup | undefined>(this.starts.length);
     this.rankedAt = new Array<RankedTables[] | undefined>(this.starts.length);
     this.groups = this.groupStarts();
+    const depth = this.types.length + 1;
+    this.walkState = {
+      chosen: new Int32Array(depth),
+      tablesLeft: new Int32Array(depth),
+      maxLeft: new Int32Array(depth),
+      budget: new Int32Array(depth),
+      next: new Int32Array(depth),
+    };
   }
 
-  run(): FoundSeating[] {
+  *run(): Steps<FoundSeating[]> {
     const { fewest, most } = this.tableCountRange();
-    this.dropGroupsThatCannotHold();
+    yield* this.dropGroupsThatCannotHold();
     if (fewest > most || this.groups.length === 0) return this.best;
     for (let k = fewest; k <= most; k++) {
-      this.ensureOracles(k);
+      yield* this.ensureOracles(k);
       for (const { sum, startIndices } of this.classesWith(k)) {
         for (const startIndex of startIndices) {
           if (this.laterStartsCannotEnter(k, sum, startIndex)) break;
-          this.chooseCounts(startIndex, k, sum);
+          yield* this.chooseCounts(startIndex, k, sum);
           if (this.exhausted()) return this.best;
         }
         // Every later class has more tables or more waste than anything kept.
@@ -164,8 +183,13 @@ class SeatingSearch {
   }
 
   /** Starts whose free tables cannot hold the party, whatever their count, get no oracle (cheap; see `anyChoiceHolds`). */
-  private dropGroupsThatCannotHold(): void {
-    this.groups = this.groups.filter((group) => anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize));
+  private *dropGroupsThatCannotHold(): Steps<void> {
+    const kept: CountsGroup[] = [];
+    for (const group of this.groups) {
+      if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize)) kept.push(group);
+      yield;
+    }
+    this.groups = kept;
   }
 
   private groupStarts(): CountsGroup[] {
@@ -198,11 +222,12 @@ class SeatingSearch {
    * are being filled, they grow by half, so the rebuilds stay within three times the
    * last one however many counts the limit walks.
    */
-  private ensureOracles(k: number): void {
+  private *ensureOracles(k: number): Steps<void> {
     if (k <= this.oracleTables) return;
     this.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * this.oracleTables));
     for (const group of this.groups) {
       group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
+      yield;
     }
   }
 
@@ -234,35 +259,60 @@ class SeatingSearch {
    * Level 2: how many tables of each type. `sum` below the cap is the exact Σ maxSize
    * (in units) asked for; at the cap it means "at least the cap".
    */
-  private chooseCounts(startIndex: number, k: number, sum: number): void {
+  private *chooseCounts(startIndex: number, k: number, sum: number): Steps<void> {
     const group = this.groupOfStart[startIndex]!;
     const oracle = group.oracle!;
     const atLeast = sum === this.cap;
-    const chosen = new Int32Array(this.types.length);
+    const { chosen, tablesLeft, maxLeft, budget, next } = this.walkState;
+    chosen.fill(0);
     // The types with a count above zero, in order: level 3 walks only those.
     const used: number[] = [];
-    const walk = (j: number, tablesLeft: number, maxLeft: number, minBudget: number): void => {
-      if (j === this.types.length) {
-        if (tablesLeft === 0 && (atLeast ? maxLeft <= 0 : maxLeft === 0)) this.chooseTables(startIndex, chosen, used, k);
-        return;
-      }
-      const type = this.scaled[j]!;
-      for (let c = Math.min(group.counts[j]!, tablesLeft); c >= 0; c--) {
-        this.step();
-        const restMax = maxLeft - c * type.maxSize;
-        const restBudget = minBudget - c * type.minSize;
-        if (restBudget < 0 || (!atLeast && restMax < 0)) continue;
-        const least = atLeast ? oracle.leastAtLeast(j + 1, tablesLeft - c, restMax) : oracle.least(j + 1, tablesLeft - c, restMax);
-        if (!isReachable(least, restBudget)) continue;
-        chosen[j] = c;
-        if (c > 0) used.push(j);
-        walk(j + 1, tablesLeft - c, restMax, restBudget);
-        if (c > 0) used.pop();
-        chosen[j] = 0;
-        if (this.exhausted()) return;
-      }
+    // Depth-first over the types with a stack of arrays, not recursion: the search pauses after each
+    // count whose tables it walked (level 3), and a generator per level would cost an object per step.
+    const types = this.types.length;
+    tablesLeft[0] = k;
+    maxLeft[0] = sum;
+    budget[0] = this.partySize;
+    next[0] = Math.min(group.counts[0]!, k);
+    let j = 0;
+    /** Back up one type, undoing its count; false when the walk is over (every count tried, or the budget spent). */
+    const back = (): boolean => {
+      if (j === 0) return false;
+      j--;
+      if (chosen[j]! > 0) used.pop();
+      chosen[j] = 0;
+      return !this.exhausted();
     };
-    walk(0, k, sum, this.partySize);
+    for (;;) {
+      if (j === types) {
+        if (tablesLeft[j] === 0 && (atLeast ? maxLeft[j]! <= 0 : maxLeft[j] === 0)) {
+          this.chooseTables(startIndex, chosen, used, k);
+          yield;
+        }
+        if (!back()) return;
+        continue;
+      }
+      if (next[j]! < 0) {
+        if (!back()) return;
+        continue;
+      }
+      const c = next[j]!--;
+      this.step();
+      const type = this.scaled[j]!;
+      const restTables = tablesLeft[j]! - c;
+      const restMax = maxLeft[j]! - c * type.maxSize;
+      const restBudget = budget[j]! - c * type.minSize;
+      if (restBudget < 0 || (!atLeast && restMax < 0)) continue;
+      const least = atLeast ? oracle.leastAtLeast(j + 1, restTables, restMax) : oracle.least(j + 1, restTables, restMax);
+      if (!isReachable(least, restBudget)) continue;
+      chosen[j] = c;
+      if (c > 0) used.push(j);
+      j++;
+      tablesLeft[j] = restTables;
+      maxLeft[j] = restMax;
+      budget[j] = restBudget;
+      if (j < types) next[j] = Math.min(group.counts[j]!, restTables);
+    }
   }
 
   /** Level 3: which tables of each type, best completions first, cut by the exact bound. */

@@ -5,7 +5,8 @@ import type { Interval } from '../time/interval.js';
 import { formatLocalTime, SLOT_MINUTES } from '../time/localTime.js';
 import { localPartsOf, type Instant } from '../time/zone.js';
 import { scoreOf, type StartPreference } from './candidateOrder.js';
-import { searchSeatings, type FoundSeating, type SearchTable } from './combinationSearch.js';
+import { searchSeatingsInSteps, type FoundSeating, type SearchTable } from './combinationSearch.js';
+import { allSteps, type Steps } from './steps.js';
 import type { TableCapacity } from './table.js';
 
 const MINUTE_MS = 60_000;
@@ -106,9 +107,14 @@ export type GridSearch = Pick<DiscoverRequest, 'zone' | 'prefer' | 'partySize' |
 
 /** `discoverSeatings` on a grid already built: the same candidates, in the same order. */
 export function seatingsOnGrid(grid: StayGrid, request: GridSearch): Candidate[] {
+  return allSteps(seatingsOnGridInSteps(grid, request));
+}
+
+/** The same, pausing between units of the search (see `searchSeatingsInSteps`). */
+export function* seatingsOnGridInSteps(grid: StayGrid, request: GridSearch): Steps<Candidate[]> {
   const { starts, durationMs } = grid;
   if (starts.length === 0 || grid.tables.length === 0) return [];
-  const found = searchSeatings(grid.tables, {
+  const found = yield* searchSeatingsInSteps(grid.tables, {
     partySize: request.partySize,
     limit: request.limit,
     starts,
