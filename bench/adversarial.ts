@@ -341,7 +341,7 @@ export async function adversarialBench(options: AdversarialOptions): Promise<{ r
       `(nearest-rank p99 of ≤ 100 calls); a call still running after ${seconds(settings.timeoutMs)} is cut; target: the slowest call ≤ ${TARGET_MS} ms; ` +
       `load average at the end ${load} on ${cpus().length} CPUs (other processes' load lengthens the slowest calls)`,
     `longest event-loop hold: ${holdText} (${hold.label}) — each call runs as the server runs it: the grid, then the search through inSlices, ` +
-      `which lets the event loop turn once ${ENGINE_SLICE_MS} ms have been spent, at the end of a step (one capacity oracle, or one start walked); ` +
+      `which lets the event loop turn once ${ENGINE_SLICE_MS} ms have been spent, at the engine's next pause (it pauses every few milliseconds of work, between oracles or counts walked); ` +
       `a check at every turn measures the longest stretch without one`,
   );
   return { rows, notes };

@@ -10,8 +10,8 @@ export const ENGINE_SLICE_MS = 10;
 
 /**
  * Runs the steps, letting the event loop turn whenever a slice has been spent
- * since it last did: the longest hold is a slice plus one step (one capacity
- * oracle, or the walk of one start). Work that ends within a slice never waits.
+ * since it last did: the longest hold is a slice plus the work between two of the
+ * engine's pauses. Work that ends within a slice never waits.
  */
 export async function inSlices<T>(steps: Steps<T>, sliceMs = ENGINE_SLICE_MS): Promise<T> {
   let resumed = performance.now();

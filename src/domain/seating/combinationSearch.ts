@@ -39,6 +39,13 @@ export interface SearchOptions {
 const DEFAULT_NODE_BUDGET = 20_000;
 
 /**
+ * Work between pauses, in units of about a microsecond: a search step, or a
+ * thousand oracle cells. Counted, not timed (the domain has no clock), so that a
+ * small search never pauses and a big one pauses every few milliseconds.
+ */
+const WORK_PER_PAUSE = 1_000;
+
+/**
  * The best `limit` seatings (tables + start) in WokiBrain order, among every set of
  * tables whose capacity range holds the party and which share a free start.
  *
@@ -60,9 +67,9 @@ const DEFAULT_NODE_BUDGET = 20_000;
  * it only steps on a path to one. Completeness and the first answer never depend on
  * the budget; it only caps the ties walked for later places.
  *
- * The search pauses (yields) after each oracle it builds and each start it walks:
- * the units of its work. A party of hundreds over a big room takes longer than a
- * server should hold its event loop, so callers may let others run between.
+ * The search pauses (yields) every `WORK_PER_PAUSE` units of work, between oracles
+ * or counts walked. A party of hundreds over a big room takes longer than a server
+ * should hold its event loop, so callers may let others run between.
  */
 export function* searchSeatingsInSteps(tables: readonly SearchTable[], options: SearchOptions): Steps<FoundSeating[]> {
   const usable = tables.filter((table) => table.minSize <= options.partySize && !isEmptySet(table.free));
@@ -118,6 +125,7 @@ class SeatingSearch {
   private readonly idOrder: IdOrder;
   private readonly scratch = new Scratch();
   private stepsAfterFirst = 0;
+  private workSincePause = 0;
   /**
    * The level-2 walk's stack, per type: the count chosen, the tables, Σ maxSize and
    * Σ minSize budget left before it, and the next count to try (downwards, −1 once
@@ -187,7 +195,7 @@ class SeatingSearch {
     const kept: CountsGroup[] = [];
     for (const group of this.groups) {
       if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize)) kept.push(group);
-      yield;
+      if (this.pauseDue(((this.cap + 1) * this.types.length) / 1000)) yield;
     }
     this.groups = kept;
   }
@@ -227,7 +235,7 @@ class SeatingSearch {
     this.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * this.oracleTables));
     for (const group of this.groups) {
       group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
-      yield;
+      if (this.pauseDue(((this.oracleTables + 1) * (this.cap + 1) * this.types.length) / 1000)) yield;
     }
   }
 
@@ -267,7 +275,7 @@ class SeatingSearch {
     chosen.fill(0);
     // The types with a count above zero, in order: level 3 walks only those.
     const used: number[] = [];
-    // Depth-first over the types with a stack of arrays, not recursion: the search pauses after each
+    // Depth-first over the types with a stack of arrays, not recursion: the search may pause after any
     // count whose tables it walked (level 3), and a generator per level would cost an object per step.
     const types = this.types.length;
     tablesLeft[0] = k;
@@ -287,7 +295,7 @@ class SeatingSearch {
       if (j === types) {
         if (tablesLeft[j] === 0 && (atLeast ? maxLeft[j]! <= 0 : maxLeft[j] === 0)) {
           this.chooseTables(startIndex, chosen, used, k);
-          yield;
+          if (this.pauseDue(0)) yield;
         }
         if (!back()) return;
         continue;
@@ -417,7 +425,16 @@ class SeatingSearch {
   }
 
   private step(): void {
+    this.workSincePause++;
     if (this.best.length > 0) this.stepsAfterFirst++;
+  }
+
+  /** Counts `work` done; true when enough has been since the last pause to pause again. */
+  private pauseDue(work: number): boolean {
+    this.workSincePause += work;
+    if (this.workSincePause < WORK_PER_PAUSE) return false;
+    this.workSincePause = 0;
+    return true;
   }
 
   private exhausted(): boolean {
