@@ -126,6 +126,8 @@ class SeatingSearch {
   private readonly scratch = new Scratch();
   private stepsAfterFirst = 0;
   private workSincePause = 0;
+  /** The worst seating kept, as the order ranks it, once `limit` are kept: every step compares with it. */
+  private worstRank: SeatingRank | undefined;
   /**
    * The level-2 walk's stack, per type: the count chosen, the tables, Σ maxSize and
    * Σ minSize budget left before it, and the next count to try (downwards, −1 once
@@ -378,8 +380,7 @@ class SeatingSearch {
 
   private couldEnter(rank: SeatingRank, beatsWorstOnIds: () => boolean): boolean {
     if (this.best.length < this.limit) return true;
-    const worst = this.best[this.limit - 1]!;
-    const byRank = compareRanks(rank, { ...worst, tableCount: worst.tableIds.length }, this.prefer);
+    const byRank = compareRanks(rank, this.worstRank!, this.prefer);
     return byRank < 0 || (byRank === 0 && beatsWorstOnIds());
   }
 
@@ -400,6 +401,7 @@ class SeatingSearch {
     while (at > 0 && compareSeatings(found, best[at - 1]!, prefer) < 0) at--;
     best.splice(at, 0, found);
     if (best.length > limit) best.pop();
+    if (best.length === limit) this.worstRank = { ...best[limit - 1]!, tableCount: best[limit - 1]!.tableIds.length };
   }
 
   private rankedTablesAt(startIndex: number): RankedTables[] {
