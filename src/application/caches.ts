@@ -5,7 +5,7 @@ import type { Restaurant, Sector, Table } from '../domain/restaurants/restaurant
 import { seatingDay, stayGrid, type SeatingDay, type StayGrid } from '../domain/seating/discoverSeatings.js';
 import type { Interval } from '../domain/time/interval.js';
 import type { DiscoverResponse } from './contracts/bookings.js';
-import type { ReadModel, RestaurantAndSector, SectorWithRevision } from './ports/readModel.js';
+import type { ReadModel, RestaurantAndSector, SectorSeats, SectorWithRevision } from './ports/readModel.js';
 import { RevisionCache } from './revisionCache.js';
 
 /** What a sector looks like to the engine over one span, at the revision it was read under. */
@@ -161,19 +161,28 @@ export async function pinSector(
   return { restaurant, sector, revision, reads: new PinnedReads(reads, { ...context, revision }) };
 }
 
-/** The store's read model, except that this restaurant, and this sector at its revision, come from what was just read (for one request). */
-export function readsKnowing(reads: ReadModel, restaurant: Restaurant, sector?: SectorWithRevision): ReadModel {
+/**
+ * The store's read model, except that this restaurant, and this sector at its revision
+ * (with its seats over a span, when they were read with it), come from what was just
+ * read (for one request).
+ */
+export function readsKnowing(
+  reads: ReadModel,
+  restaurant: Restaurant,
+  sector?: SectorWithRevision & { seats?: SectorSeats | undefined },
+): ReadModel {
   return new PinnedReads(reads, { restaurant, ...sector });
 }
 
 /**
  * The store's read model, except that a restaurant, and possibly one of its sectors
- * with its revision, come from what was just read. Lives as long as one request.
+ * with its revision and its seats over one span, come from what was just read. Lives
+ * as long as one request.
  */
 class PinnedReads implements ReadModel {
   constructor(
     private readonly store: ReadModel,
-    private readonly pinned: { restaurant: Restaurant; sector?: Sector; revision?: number },
+    private readonly pinned: { restaurant: Restaurant; sector?: Sector; revision?: number; seats?: SectorSeats | undefined },
   ) {}
 
   async restaurant(id: string): Promise<Restaurant | null> {
@@ -182,10 +191,13 @@ class PinnedReads implements ReadModel {
   async sector(id: string): Promise<Sector | null> {
     return id === this.pinned.sector?.id ? this.pinned.sector : this.store.sector(id);
   }
-  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+  async restaurantAndSector(restaurantId: string, sectorId: string, seatsOver?: Interval): Promise<RestaurantAndSector> {
     const sector = this.pinnedSector(sectorId);
     const { restaurant } = this.pinned;
-    return sector && restaurantId === restaurant.id ? { restaurant, sector } : this.store.restaurantAndSector(restaurantId, sectorId);
+    if (!sector || restaurantId !== restaurant.id) return this.store.restaurantAndSector(restaurantId, sectorId, seatsOver);
+    if (!seatsOver) return { restaurant, sector };
+    const seats = this.pinnedSeats(sectorId, seatsOver);
+    return seats ? { restaurant, sector, seats } : this.store.restaurantAndSector(restaurantId, sectorId, seatsOver);
   }
   async sectorRevision(sectorId: string): Promise<number> {
     return this.pinnedSector(sectorId)?.revision ?? this.store.sectorRevision(sectorId);
@@ -194,6 +206,11 @@ class PinnedReads implements ReadModel {
   private pinnedSector(sectorId: string): SectorWithRevision | undefined {
     const { sector, revision } = this.pinned;
     return sectorId === sector?.id && revision !== undefined ? { sector, revision } : undefined;
+  }
+  /** The pinned sector's seats, when read with its revision over exactly this span. */
+  private pinnedSeats(sectorId: string, span: Interval): SectorSeats | undefined {
+    const { seats } = this.pinned;
+    return seats && this.pinnedSector(sectorId) && seats.span.start === span.start && seats.span.end === span.end ? seats : undefined;
   }
   sectorsOfRestaurant(restaurantId: string) {
     return this.store.sectorsOfRestaurant(restaurantId);
@@ -213,8 +230,9 @@ class PinnedReads implements ReadModel {
   seatBlocks(sectorId: string, span: Interval) {
     return this.store.seatBlocks(sectorId, span);
   }
-  tablesAndSeatBlocks(sectorId: string, span: Interval) {
-    return this.store.tablesAndSeatBlocks(sectorId, span);
+  async tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }> {
+    const seats = this.pinnedSeats(sectorId, span);
+    return seats ? { tables: seats.tables, blocks: seats.blocks } : this.store.tablesAndSeatBlocks(sectorId, span);
   }
   blackout(id: string) {
     return this.store.blackout(id);

@@ -17,6 +17,11 @@ export class RevisionCache<T> {
     return entry.value;
   }
 
+  /** The value kept under the key at whatever revision, for a guess that is checked before it is relied on; not counted as a use. */
+  latest(key: string): T | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   set(key: string, revision: number, value: T): void {
     if (this.capacity <= 0) return;
     this.entries.delete(key);

@@ -14,7 +14,7 @@ import type { Action } from './access/policy.js';
 import { login, logout, me, refresh } from './access/sessions.js';
 import { liftBlackout, placeBlackout, resizeBlackout } from './commands/blackouts.js';
 import { cancelBooking } from './commands/cancelBooking.js';
-import { createBooking, type Booked, type CreatedBooking, type Presenter } from './commands/createBooking.js';
+import { createBooking, readBeforeQueuing, type Booked, type CreatedBooking, type Presenter } from './commands/createBooking.js';
 import { answerHold, expireHolds } from './commands/holds.js';
 import { finishBooking, markDueNoShows, markNoShow, seatBooking, undoStep } from './commands/floor.js';
 import { seatWalkIn } from './commands/walkIns.js';
@@ -109,19 +109,14 @@ export function createWokiBrain(deps: Dependencies) {
   function bookOrWait(input: CreateBookingInput & { waitlist?: false }, caller?: Caller, idempotencyKey?: string): Promise<Booked>;
   function bookOrWait(input: CreateBookingInput, caller?: Caller, idempotencyKey?: string): Promise<CreatedBooking>;
   async function bookOrWait(input: CreateBookingInput, caller: Caller = SYSTEM, idempotencyKey?: string): Promise<CreatedBooking> {
-    // With a sector named, it comes with the restaurant in one read; the mark tells the command whether that read is still current.
-    const mark = deps.locks.mark();
-    const { restaurant, sector } =
-      input.sectorId === undefined
-        ? { restaurant: await deps.reads.restaurant(input.restaurantId), sector: null }
-        : await deps.reads.restaurantAndSector(input.restaurantId, input.sectorId);
+    // With a sector named, it comes with the restaurant (and likely its seats) in one read; see `readBeforeQueuing`.
+    const { restaurant, early } = await readBeforeQueuing(deps, input);
     const target = targetOf(input.restaurantId, restaurant);
     requireAccess(deps, caller, 'book', target);
     // A refusal's alternatives are availability: only for who may discover here (an API key may book without availability:read).
     const present = { ...presenterFor(caller), alternatives: mayAccess(deps, caller, 'discover', target) };
     if (!restaurant) return createBooking(deps, input, caller, idempotencyKey, present);
     // What was just read serves the command too: the restaurant always, the sector on its first attempt if still current.
-    const early = sector?.sector.restaurantId === restaurant.id ? { restaurant, ...sector, mark } : undefined;
     return createBooking({ ...deps, reads: readsKnowing(deps.reads, restaurant) }, input, caller, idempotencyKey, present, early);
   }
 

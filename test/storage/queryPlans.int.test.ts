@@ -165,6 +165,7 @@ interface PgPlanNode {
 const EXPECTED_POSTGRES: Record<keyof typeof POSTGRES_HOT_QUERIES, Expectation> = {
   seatBlocks: { uses: ['booking_seats_by_sector'] },
   tablesAndSeatBlocks: { uses: ['booking_seats_by_sector'] },
+  restaurantSectorAndSeats: { uses: ['booking_seats_by_sector'] },
   blackoutsOfSector: { uses: ['blackouts_active_by_span'] },
   bookingsOfDay: { uses: ['bookings_by_day'] },
   waitingEntries: { uses: ['waitlist_waiting'] },
@@ -238,6 +239,7 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
   const params: Record<keyof typeof POSTGRES_HOT_QUERIES, unknown[]> = {
     seatBlocks: ['S7', SPAN.start, SPAN.end],
     tablesAndSeatBlocks: ['S7', SPAN.start, SPAN.end],
+    restaurantSectorAndSeats: ['R7', 'S7', SPAN.start, SPAN.end],
     blackoutsOfSector: ['S7', SPAN.start, SPAN.end],
     bookingsOfDay: ['S7', 'D30', 'R7'],
     waitingEntries: ['S7', 'D30'],

@@ -390,6 +390,22 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
           tables: together.tables,
           blocks: [],
         });
+        // And with the restaurant, the sector and its revision, in the same read.
+        const span = { start: at(60), end: at(240) };
+        const withSeats = await store.restaurantAndSector(world.restaurantId, world.sectorId, span);
+        expect(withSeats).toEqual({
+          ...(await store.restaurantAndSector(world.restaurantId, world.sectorId)),
+          seats: { span, tables: together.tables, blocks: expect.any(Array) },
+        });
+        expect(withSeats.restaurant).not.toBeNull();
+        expect(sortBlocks(withSeats.seats!.blocks)).toEqual(sortBlocks(found));
+        const elsewhere = await store.restaurantAndSector(other.restaurantId, world.sectorId, { start: at(300), end: at(400) });
+        expect(elsewhere.seats).toEqual({ span: { start: at(300), end: at(400) }, tables: together.tables, blocks: [] });
+        // No sector, no seats.
+        expect(await store.restaurantAndSector(world.restaurantId, uid('S'), span)).toEqual({
+          restaurant: withSeats.restaurant,
+          sector: null,
+        });
       });
     });
 

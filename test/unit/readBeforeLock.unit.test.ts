@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { readsKnowing } from '../../src/application/caches.js';
 import { updateSector } from '../../src/application/commands/settings.js';
 import { composeInMemory } from '../../src/compose.js';
 import { isAppError } from '../../src/errors/catalogue.js';
@@ -36,5 +37,62 @@ describe('a create that read the sector before queuing on its lock', () => {
     );
     expect(isAppError(refusal) && refusal.code).toBe('pacing_limit');
     expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads the seats with the sector once the sector has been seen, and nothing else under the lock', async () => {
+    const { app, store } = composeInMemory();
+    await app.seedDemo(ADMIN);
+    expect((await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN)).status).toBe(201);
+    const early = vi.spyOn(store, 'restaurantAndSector');
+    const underLock = vi.spyOn(store, 'tablesAndSeatBlocks');
+    const second = await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN);
+    expect(second.status).toBe(201);
+    expect(early).toHaveBeenCalledTimes(1);
+    expect(early.mock.calls[0]![2]).toMatchObject({ start: expect.any(Number), end: expect.any(Number) });
+    expect(underLock).not.toHaveBeenCalled();
+  });
+
+  it('plans on fresh seats when a create of the same sector booked after that read', async () => {
+    const { app, store } = composeInMemory();
+    await app.seedDemo(ADMIN);
+    expect((await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN)).status).toBe(201);
+    const underLock = vi.spyOn(store, 'tablesAndSeatBlocks');
+    const appends = vi.spyOn(store, 'append');
+    // Both read the sector's seats before either holds the lock; the second must not plan on what it read.
+    const [first, second] = await Promise.all([
+      app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN),
+      app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN),
+    ]);
+    expect(underLock).toHaveBeenCalledTimes(1);
+    // Planned on stale seats, it would have chosen the first one's table, been refused by the store, and tried again.
+    expect(appends).toHaveBeenCalledTimes(2);
+    const seated = (outcome: typeof first) => (outcome.status === 201 ? outcome.body : undefined);
+    expect(seated(first)).toBeDefined();
+    expect(seated(second)).toBeDefined();
+    const overlap = seated(first)!.tableIds.some(
+      (table) =>
+        seated(second)!.tableIds.includes(table) &&
+        seated(first)!.start < seated(second)!.end &&
+        seated(second)!.start < seated(first)!.end,
+    );
+    expect(overlap).toBe(false);
+  });
+
+  it('serves the seats it was given only for their sector, at its revision, over their span', async () => {
+    const { app, store } = composeInMemory();
+    await app.seedDemo(ADMIN);
+    const { restaurant, sector } = await store.restaurantAndSector('R1', 'S1');
+    const span = { start: Date.UTC(2025, 9, 22, 15), end: Date.UTC(2025, 9, 23, 3) };
+    const seats = { span, tables: [], blocks: [] };
+    const reads = readsKnowing(store, restaurant!, { ...sector!, seats });
+    const fromStore = vi.spyOn(store, 'tablesAndSeatBlocks');
+    expect(await reads.tablesAndSeatBlocks('S1', span)).toEqual({ tables: [], blocks: [] });
+    expect(fromStore).not.toHaveBeenCalled();
+    expect((await reads.tablesAndSeatBlocks('S1', { ...span, end: span.end + 1 })).tables.length).toBeGreaterThan(0);
+    expect((await reads.restaurantAndSector('R1', 'S1', span)).seats).toBe(seats);
+    expect(fromStore).toHaveBeenCalledTimes(1);
+    const other = vi.spyOn(store, 'restaurantAndSector');
+    await reads.restaurantAndSector('R1', 'S1', { ...span, start: span.start - 1 });
+    expect(other).toHaveBeenCalledTimes(1);
   });
 });

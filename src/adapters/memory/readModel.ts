@@ -26,11 +26,15 @@ export class MemoryReadModel implements ReadModel {
     return copy(this.rows.sector.get(id)?.value);
   }
 
-  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+  async restaurantAndSector(restaurantId: string, sectorId: string, seatsOver?: Interval): Promise<RestaurantAndSector> {
     const sector = await this.sector(sectorId);
+    const restaurant = await this.restaurant(restaurantId);
+    if (!sector) return { restaurant, sector: null };
+    const found = { restaurant, sector: { sector, revision: await this.sectorRevision(sectorId) } };
+    if (!seatsOver) return found;
     return {
-      restaurant: await this.restaurant(restaurantId),
-      sector: sector ? { sector, revision: await this.sectorRevision(sectorId) } : null,
+      ...found,
+      seats: { span: seatsOver, tables: await this.tablesOfSector(sectorId), blocks: await this.seatBlocks(sectorId, seatsOver) },
     };
   }
 

@@ -22,6 +22,15 @@ export const POSTGRES_HOT_QUERIES = {
      UNION ALL
      SELECT NULL, booking_id, table_id, lower(during), upper(during) FROM booking_seats
        WHERE sector_id = $1 AND during && int8range($2, $3)`,
+  // A create's first read: the restaurant, the sector and its revision (row 0), the tables (1) and the seat blocks (2), one snapshot.
+  restaurantSectorAndSeats: `SELECT 0 AS part, (SELECT data FROM restaurants WHERE id = $1) AS data, (SELECT data FROM sectors WHERE id = $2) AS sector,
+            (SELECT revision FROM sector_revisions WHERE sector_id = $2) AS revision,
+            NULL::text AS booking_id, NULL::text AS table_id, NULL::bigint AS start_ms, NULL::bigint AS end_ms
+     UNION ALL
+     SELECT 1, data, NULL, NULL, NULL, NULL, NULL, NULL FROM tables WHERE sector_id = $2
+     UNION ALL
+     SELECT 2, NULL, NULL, NULL, booking_id, table_id, lower(during), upper(during) FROM booking_seats
+       WHERE sector_id = $2 AND during && int8range($3, $4)`,
   blackoutsOfSector: `SELECT data FROM blackouts WHERE sector_id = $1 AND status = 'ACTIVE' AND int8range(start_ms, end_ms) && int8range($2, $3)
      ORDER BY start_ms, id COLLATE "C"`,
   bookingsOfDay: `SELECT data FROM bookings WHERE sector_id = $1 AND date = $2 AND restaurant_id = $3
@@ -46,8 +55,17 @@ export async function findSector(db: Queryable, id: string): Promise<Sector | nu
   return result.rows[0]?.data ?? null;
 }
 
-/** The restaurant, and the sector with its revision (0 before its first change), in one statement. */
-export async function restaurantAndSector(db: Queryable, restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+/**
+ * The restaurant, and the sector with its revision (0 before its first change), in one
+ * statement; with a span, the sector's tables and seat blocks too, from the same snapshot.
+ */
+export async function restaurantAndSector(
+  db: Queryable,
+  restaurantId: string,
+  sectorId: string,
+  seatsOver?: Interval,
+): Promise<RestaurantAndSector> {
+  if (seatsOver) return restaurantSectorAndSeats(db, restaurantId, sectorId, seatsOver);
   const result = await db.query<{ restaurant: Restaurant | null; sector: Sector | null; revision: number | null }>(
     `SELECT (SELECT data FROM restaurants WHERE id = $1) AS restaurant, (SELECT data FROM sectors WHERE id = $2) AS sector,
             (SELECT revision FROM sector_revisions WHERE sector_id = $2) AS revision`,
@@ -55,6 +73,37 @@ export async function restaurantAndSector(db: Queryable, restaurantId: string, s
   );
   const { restaurant, sector, revision } = result.rows[0]!;
   return { restaurant, sector: sector ? { sector, revision: revision ?? 0 } : null };
+}
+
+type HeadOrSeatRow = SeatRow & { part: 0 | 1 | 2; data: Restaurant | Table | null; sector: Sector | null; revision: number | null };
+
+async function restaurantSectorAndSeats(
+  db: Queryable,
+  restaurantId: string,
+  sectorId: string,
+  span: Interval,
+): Promise<RestaurantAndSector> {
+  const result = await db.query<HeadOrSeatRow>(POSTGRES_HOT_QUERIES.restaurantSectorAndSeats, [
+    restaurantId,
+    sectorId,
+    span.start,
+    span.end,
+  ]);
+  let head: HeadOrSeatRow | undefined;
+  const tables: Table[] = [];
+  const blocks: SeatBlock[] = [];
+  for (const row of result.rows) {
+    if (row.part === 0) head = row;
+    else if (row.part === 1) tables.push(row.data as Table);
+    else blocks.push(seatBlockOf(row));
+  }
+  const { data, sector, revision } = head!;
+  if (!sector) return { restaurant: data as Restaurant | null, sector: null };
+  return {
+    restaurant: data as Restaurant | null,
+    sector: { sector, revision: revision ?? 0 },
+    seats: { span, tables: tables.sort(byId), blocks },
+  };
 }
 
 /** The restaurant's sectors by id, each with its revision (0 before its first change). */
@@ -91,6 +140,9 @@ export async function bookingsOfDay(db: Queryable, restaurantId: string, sectorI
 
 type SeatRow = { booking_id: string; table_id: string; start_ms: string; end_ms: string };
 
+/** Tables by id in byte order, as `tablesOfSector` gives them: ids are ASCII (see entityIdSchema), so code-unit order is the C collation's. */
+const byId = (a: Table, b: Table): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 const seatBlockOf = (row: SeatRow): SeatBlock => ({
   tableId: row.table_id,
   start: Number(row.start_ms),
@@ -121,9 +173,7 @@ export async function tablesAndSeatBlocks(
     if (row.data) tables.push(row.data);
     else blocks.push(seatBlockOf(row));
   }
-  // Ids are ASCII (see entityIdSchema), so code-unit order is the C collation's.
-  tables.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { tables, blocks };
+  return { tables: tables.sort(byId), blocks };
 }
 
 export async function blackout(db: Queryable, id: string): Promise<Versioned<Blackout> | null> {

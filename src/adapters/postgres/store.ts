@@ -120,8 +120,8 @@ export class PostgresStore
     return reads.findSector(this.pool, id);
   }
 
-  restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
-    return reads.restaurantAndSector(this.pool, restaurantId, sectorId);
+  restaurantAndSector(restaurantId: string, sectorId: string, seatsOver?: Interval): Promise<RestaurantAndSector> {
+    return reads.restaurantAndSector(this.pool, restaurantId, sectorId, seatsOver);
   }
 
   sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {

@@ -111,14 +111,18 @@ export class SqliteReadModel implements ReadModel {
     return parse(this.one('sector', id));
   }
 
-  async restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector> {
+  async restaurantAndSector(restaurantId: string, sectorId: string, seatsOver?: Interval): Promise<RestaurantAndSector> {
+    // The statements run back to back, with no await between: nothing of this process writes in between.
     const row = this.one('restaurantAndSector', { restaurantId, sectorId }) as {
       restaurant: string | null;
       sector: string | null;
       revision: number;
     };
     const restaurant = row.restaurant === null ? null : (JSON.parse(row.restaurant) as Restaurant);
-    return { restaurant, sector: row.sector === null ? null : { sector: JSON.parse(row.sector) as Sector, revision: row.revision } };
+    if (row.sector === null) return { restaurant, sector: null };
+    const sector = { sector: JSON.parse(row.sector) as Sector, revision: row.revision };
+    if (!seatsOver) return { restaurant, sector };
+    return { restaurant, sector, seats: { span: seatsOver, ...this.tablesAndSeatBlocksNow(sectorId, seatsOver) } };
   }
 
   async sectorsOfRestaurant(restaurantId: string): Promise<SectorWithRevision[]> {
@@ -146,10 +150,18 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async tablesAndSeatBlocks(sectorId: string, span: Interval): Promise<{ tables: Table[]; blocks: SeatBlock[] }> {
-    return { tables: await this.tablesOfSector(sectorId), blocks: await this.seatBlocks(sectorId, span) };
+    return this.tablesAndSeatBlocksNow(sectorId, span);
+  }
+
+  private tablesAndSeatBlocksNow(sectorId: string, span: Interval): { tables: Table[]; blocks: SeatBlock[] } {
+    return { tables: parseAll(this.all('tablesOfSector', sectorId)), blocks: this.seatBlocksNow(sectorId, span) };
   }
 
   async seatBlocks(sectorId: string, span: Interval): Promise<SeatBlock[]> {
+    return this.seatBlocksNow(sectorId, span);
+  }
+
+  private seatBlocksNow(sectorId: string, span: Interval): SeatBlock[] {
     return (this.all('seatBlocks', bounded(sectorId, span)) as SeatRow[]).map((row) => ({
       tableId: row.table_id,
       start: row.start_ms,

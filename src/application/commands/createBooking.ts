@@ -7,12 +7,14 @@ import { runIdempotently, type IdempotentOutcome, type ResponseKeeping } from '.
 import { personalFieldsOf, withoutPersonalFields } from '../personalData.js';
 import { bookingView } from '../views.js';
 import { sectorsThatCanSeat, withAlternatives } from '../queries/alternatives.js';
-import { planSeating, resolveScope } from '../queries/planSeating.js';
+import { planSeating, requestedArea, resolveScope } from '../queries/planSeating.js';
+import { spanOf } from '../../domain/seating/searchWindow.js';
+import type { Interval } from '../../domain/time/interval.js';
 import { planBooking, type BookingRequest } from './planBooking.js';
 import { bookingChannel } from '../access/channel.js';
 import { joinWaitlist } from './waitlist.js';
 import { readsKnowing } from '../caches.js';
-import type { SectorWithRevision } from '../ports/readModel.js';
+import type { SectorSeats, SectorWithRevision } from '../ports/readModel.js';
 import type { Restaurant } from '../../domain/restaurants/restaurant.js';
 import { matchGuest } from './matchGuest.js';
 
@@ -30,10 +32,55 @@ export interface Presenter {
 
 const asIs: Presenter = { booking: (view) => view, entry: (view) => view, alternatives: true };
 
-/** The restaurant and the sector (with its revision) that the caller read before the create queued on the sector's lock, and the lock manager's mark taken just before. */
+/**
+ * The restaurant and the sector (with its revision, and maybe its seats over the span
+ * planning will read) that the caller read before the create queued on the sector's
+ * lock, and the lock manager's mark taken just before.
+ */
 export interface EarlyRead extends SectorWithRevision {
   restaurant: Restaurant;
+  seats?: SectorSeats | undefined;
   mark: number;
+}
+
+/**
+ * What a create reads before it queues on the sector's lock: the restaurant (for the
+ * access check), and with a sector named, the sector and its revision in the same
+ * statement, with the sector's seats over the span its planning will read when the
+ * sector memo lets that span be guessed. Under the lock, the command plans on this
+ * read if no writer of this process has left the lock since the mark: then a create
+ * on PostgreSQL makes two round trips, this read and the append.
+ */
+export async function readBeforeQueuing(
+  deps: Dependencies,
+  input: CreateBookingInput,
+): Promise<{ restaurant: Restaurant | null; early?: EarlyRead | undefined }> {
+  const { sectorId } = input;
+  if (sectorId === undefined) return { restaurant: await deps.reads.restaurant(input.restaurantId) };
+  const mark = deps.locks.mark();
+  const found = await deps.reads.restaurantAndSector(input.restaurantId, sectorId, likelySeatSpan(deps, input, sectorId));
+  const { restaurant, sector, seats } = found;
+  if (!restaurant || sector?.sector.restaurantId !== restaurant.id) return { restaurant };
+  // Read in one statement, as `pinSector` reads them: the memo serves the next discover, and the next create's guess.
+  deps.caches.sectors.set(sectorId, sector.revision, { restaurant, sector: sector.sector });
+  return { restaurant, early: { restaurant, ...sector, seats, mark } };
+}
+
+/**
+ * The span planning will read the sector's seats over (its service hours on the date),
+ * worked out from the sector and restaurant as last read. Only a guess: planning uses
+ * the seats read over it only if the restaurant and sector read with them give the
+ * same span. None when the lock manager could not vouch for a read made before the
+ * lock (Redis: other processes' holders), which would then be read again anyway.
+ */
+function likelySeatSpan(deps: Dependencies, input: CreateBookingInput, sectorId: string): Interval | undefined {
+  if (deps.locks.releasedSince(sectorLock(sectorId), deps.locks.mark())) return undefined;
+  const seen = deps.caches.sectors.latest(sectorId);
+  // Equal window ends are refused by planning, with its own error.
+  if (!seen || seen.restaurant.id !== input.restaurantId || (input.windowStart !== undefined && input.windowStart === input.windowEnd))
+    return undefined;
+  const area = requestedArea(seen.restaurant, seen.sector, input);
+  return area ? spanOf(area.service) : undefined;
 }
 
 /**

@@ -24,11 +24,20 @@ export interface SectorWithRevision {
   revision: number;
 }
 
+/** A sector's tables and the blocks on them over a span, as `tablesAndSeatBlocks` gives them. */
+export interface SectorSeats {
+  span: Interval;
+  tables: Table[];
+  blocks: SeatBlock[];
+}
+
 /** A restaurant and a sector with its revision, as one statement read them; each null when absent. */
 export interface RestaurantAndSector {
   restaurant: Restaurant | null;
   /** Whatever restaurant it belongs to: the caller checks that it is this one's. */
   sector: SectorWithRevision | null;
+  /** When asked for and the sector exists: its seats, read with its revision (no older than it). */
+  seats?: SectorSeats;
 }
 
 /** Projections of the event log, as the use cases query them. */
@@ -44,9 +53,11 @@ export interface ReadModel {
   /**
    * The restaurant, and one sector with its revision, read in one statement (one
    * round trip where the store is across a network): what a create or a discover
-   * for one sector reads first.
+   * for one sector reads first. With `seatsOver`, the sector's tables and seat blocks
+   * over that span come in the same read, after the revision: a create that guessed
+   * its span plans on them without another round trip.
    */
-  restaurantAndSector(restaurantId: string, sectorId: string): Promise<RestaurantAndSector>;
+  restaurantAndSector(restaurantId: string, sectorId: string, seatsOver?: Interval): Promise<RestaurantAndSector>;
   tablesOfSector(sectorId: string): Promise<Table[]>;
   table(id: string): Promise<Table | null>;
   booking(id: string): Promise<Versioned<Booking> | null>;
