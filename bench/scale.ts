@@ -90,6 +90,8 @@ interface StageResult {
   create: ClosedLoopResult;
   /** The server process's CPU time per create answered, in ms. */
   createCpuMs: number;
+  /** PostgreSQL: the database's transactions (statements outside BEGIN … COMMIT) per create answered. */
+  createTransactions: number | undefined;
   discover: ClosedLoopResult;
   day: ClosedLoopResult;
   health: ProbeResult;
@@ -107,6 +109,8 @@ interface Maintenance {
 
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 const stageLabel = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : thousands(n));
+const transactionsEach = (r: { createTransactions: number | undefined }) =>
+  r.createTransactions === undefined ? [] : [`${r.createTransactions.toFixed(1)} PostgreSQL transactions each`];
 const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1_048_576).toFixed(0)} MiB` : '—');
 
 async function startOn(store: ScaleStore): Promise<RunningServer> {
@@ -145,7 +149,7 @@ function checkLoad(what: string, result: ClosedLoopResult): void {
   if (result.ok === 0) throw new Error(`${what}: no request answered as expected (${result.firstFailure})`);
 }
 
-async function measureStage(server: RunningServer, cursor: { next: number; held: number }) {
+async function measureStage(server: RunningServer, store: ScaleStore, cursor: { next: number; held: number }) {
   // The reads first, so that they see exactly the stage's bookings (the creates add to them).
   const dates = datesHeld(restaurants, cursor.next);
   progress(`  warm-up ${warmupSeconds} s: discover, then creates`);
@@ -163,14 +167,21 @@ async function measureStage(server: RunningServer, cursor: { next: number; held:
   progress(`  /health and /health/live in turn, nothing else sent, ${healthSeconds} s (sweeps every ${SWEEP_MS / 1000} s)`);
   const [health, live] = await probeHealth(server.baseUrl, ['/health', '/health/live'], healthSeconds);
   progress(`  POST /woki/bookings, ${CLIENTS} clients, ${seconds} s`);
+  const transactionsBefore = await store.transactions?.();
   const cpuBefore = cpuSeconds(server.pid);
   const create = await closedLoop(server.baseUrl, CLIENTS, seconds, creates, [201]);
   // The server's CPU per create: steadier than creates/s on a machine whose speed drifts, for comparing code.
   const createCpuMs = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / (create.ok + create.failed);
+  // Everything the server ran in the window (the sweeper and the log subscribers too), per create.
+  const transactionsAfter = await store.transactions?.();
+  const createTransactions =
+    transactionsBefore === undefined || transactionsAfter === undefined
+      ? undefined
+      : (transactionsAfter - transactionsBefore) / (create.ok + create.failed);
   checkLoad('create', create);
   cursor.held += create.ok;
   const rss = rssBytes(server.pid);
-  return { create, createCpuMs, discover, day, health: health!, live: live!, rss };
+  return { create, createCpuMs, createTransactions, discover, day, health: health!, live: live!, rss };
 }
 
 async function maintenance(store: ScaleStore, held: number): Promise<Maintenance> {
@@ -222,14 +233,18 @@ async function runStore(kind: StoreKind): Promise<{ stages: StageResult[]; maint
       progress(`${store.label} ${stageLabel(target)}: server pid ${server.pid}, settled after ${(await settle(server.pid)) / 1000} s`);
       let measured;
       try {
-        measured = await measureStage(server, cursor);
+        measured = await measureStage(server, store, cursor);
       } finally {
         await server.stop();
       }
       const storeBytes = await store.sizeBytes();
       results.push({ target, held: cursor.held, bulk, ...measured, storeBytes });
       progress(
-        `  ${Math.round(measured.create.okPerSecond)} creates/s (server CPU ${measured.createCpuMs.toFixed(2)} ms each); discover p99 ${ms(measured.discover.p99Ms)}; live max ${ms(measured.live.maxMs)}`,
+        `  ${Math.round(measured.create.okPerSecond)} creates/s (server CPU ${measured.createCpuMs.toFixed(2)} ms each${transactionsEach(
+          measured,
+        )
+          .map((t) => `; ${t}`)
+          .join('')}); discover p99 ${ms(measured.discover.p99Ms)}; live max ${ms(measured.live.maxMs)}`,
       );
     }
     if (!flags['skip-maintenance']) kept = await maintenance(store, cursor.held);
@@ -283,7 +298,9 @@ function stageRows(kind: StoreKind, label: string, results: StageResult[]): Row[
       ms(r.create.p50Ms),
       ms(r.create.p99Ms),
       `${thousands(r.create.okPerSecond)} creates/s`,
-      [`server CPU ${r.createCpuMs.toFixed(2)} ms each`, ...(r.create.failed > 0 ? [failures(r.create)] : [])].join('; '),
+      [`server CPU ${r.createCpuMs.toFixed(2)} ms each`, ...transactionsEach(r), ...(r.create.failed > 0 ? [failures(r.create)] : [])].join(
+        '; ',
+      ),
       createTarget,
       r.create.failed > 0 && createResult === 'pass' ? 'pass (with failures)' : createResult,
     ]);

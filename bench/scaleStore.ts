@@ -19,6 +19,12 @@ export interface ScaleStore {
   /** STORE and DATA_DIR or DATABASE_URL, for the server and the CLI. */
   env: Record<string, string>;
   sizeBytes(): Promise<number>;
+  /**
+   * PostgreSQL: the database's transactions so far (committed and rolled back, as the
+   * statistics collector has them), to count round trips per create: each statement
+   * outside BEGIN … COMMIT is one. Undefined for SQLite.
+   */
+  transactions?(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -79,6 +85,16 @@ export async function freshStore(kind: StoreKind, name: string): Promise<ScaleSt
       onPostgres(databaseUrl, async (client) => {
         const { rows } = await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
         return Number(rows[0]!.size);
+      }),
+    transactions: () =>
+      onPostgres(POSTGRES_URL, async (client) => {
+        // Statistics reach the view when a backend reports them, at most once a second.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const { rows } = await client.query<{ count: string }>(
+          'SELECT xact_commit + xact_rollback AS count FROM pg_stat_database WHERE datname = $1',
+          [name],
+        );
+        return Number(rows[0]!.count);
       }),
     drop: () => onPostgres(POSTGRES_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
