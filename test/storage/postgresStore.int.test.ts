@@ -145,6 +145,58 @@ if (available) {
       expect(everything).not.toContain('racing note');
     });
 
+    it('a key this process keeps from an earlier append is not trusted once another process erased the subject', async () => {
+      const guestId = `G-${randomBytes(4).toString('hex')}`;
+      const bookingOf = (id: string) => ({
+        id,
+        restaurantId: 'R-kept',
+        sectorId: 'S-kept',
+        date: '2025-10-22',
+        tableIds: [`T-${randomBytes(4).toString('hex')}`],
+        partySize: 2,
+        start: 1_000_000,
+        end: 4_600_000,
+        durationMinutes: 60,
+        status: 'CONFIRMED' as const,
+        guestId,
+        guestName: 'Kept Name',
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const append = (id: string) =>
+        opened.store.append(
+          [{ stream: `booking-${id}`, expectedVersion: 'none', event: { type: 'BookingConfirmed', data: { booking: bookingOf(id) } } }],
+          { actor: 'test' },
+          1,
+        );
+      const first = `B-${randomBytes(4).toString('hex')}`;
+      await append(first);
+      expect(JSON.stringify(await opened.store.readStream(`booking-${first}`))).toContain('Kept Name');
+      // The guest's next booking seals with the key kept from the first: no statement reads it.
+      const pool = opened.store.pool;
+      const sent: string[] = [];
+      const query = pool.query.bind(pool);
+      pool.query = ((...args: Parameters<typeof query>) => {
+        const [text] = args as unknown as [string | { text: string }];
+        sent.push(typeof text === 'string' ? text : text.text);
+        return query(...args);
+      }) as typeof pool.query;
+      try {
+        await append(`B-${randomBytes(4).toString('hex')}`);
+      } finally {
+        pool.query = query;
+      }
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.filter((text) => text.includes('INSERT INTO personal_keys'))).toEqual([]);
+      // Another process erases: this store's memo of the key does not hear of it.
+      await opened.store.pool.query('UPDATE personal_keys SET key = NULL WHERE subject = $1', [guestId]);
+      const second = `B-${randomBytes(4).toString('hex')}`;
+      await append(second);
+      const everything = JSON.stringify([await opened.store.booking(second), await opened.store.readStream(`booking-${second}`)]);
+      expect(everything).toContain(guestId);
+      expect(everything).not.toContain('Kept Name');
+    });
+
     it('refuses the event insert when a key it seals with was nulled after it was read', async () => {
       const subject = `G-${randomBytes(4).toString('hex')}`;
       const event = {

@@ -3,7 +3,7 @@ import { StreamVersionConflict, type EventMetadata, type PendingEvent, type Stor
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions, toStored } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { isErasedMeanwhile, liveKeysGuard, persistedForm, subjectKeys, withoutErasedData, type SubjectKeys } from './personalKeys.js';
+import { isErasedMeanwhile, KnownKeys, liveKeysGuard, persistedForm, withoutErasedData, type SubjectKeys } from './personalKeys.js';
 import {
   AmbiguousRefusal,
   foldForWrite,
@@ -33,10 +33,11 @@ export async function appendToStream(
   pending: readonly PendingEvent[],
   metadata: EventMetadata,
   recordedAt: number,
+  known: KnownKeys = new KnownKeys(),
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
   const data = pending.map((item) => item.event.data);
-  let keys = await subjectKeys(pool, data);
+  let keys = await known.of(pool, data);
   try {
     try {
       return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
@@ -46,7 +47,8 @@ export async function appendToStream(
         return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, true);
       // A subject erased since its key was read: again, keeping none of its personal data.
       if (!isErasedMeanwhile(error)) throw error;
-      keys = await subjectKeys(pool, data);
+      known.forgetSubjectsOf(data);
+      keys = await known.of(pool, data);
       return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
     }
   } catch (error) {

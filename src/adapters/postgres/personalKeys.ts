@@ -16,9 +16,16 @@ const NO_KEYS: SubjectKeys = new Map();
  * snapshot; reading again finds it.
  */
 export async function subjectKeys(db: Queryable, data: readonly unknown[]): Promise<SubjectKeys> {
-  const subjects = [...new Set(data.map(sealingSubjectOf).filter((subject): subject is string => subject !== null))];
-  if (subjects.length === 0) return NO_KEYS;
+  return keysOf(db, subjectsOf(data));
+}
+
+const subjectsOf = (data: readonly unknown[]): string[] => [
+  ...new Set(data.map(sealingSubjectOf).filter((subject): subject is string => subject !== null)),
+];
+
+async function keysOf(db: Queryable, subjects: readonly string[]): Promise<Map<string, Buffer | null>> {
   const keys = new Map<string, Buffer | null>();
+  if (subjects.length === 0) return keys;
   for (let attempt = 0; attempt < 2 && keys.size < subjects.length; attempt++) {
     const missing = subjects.filter((subject) => !keys.has(subject));
     const result = await db.query<{ subject: string; key: Buffer | null }>(
@@ -32,6 +39,45 @@ export async function subjectKeys(db: Queryable, data: readonly unknown[]): Prom
   }
   if (keys.size < subjects.length) throw new Error('could not make the keys that seal personal data');
   return keys;
+}
+
+const KEPT_KEYS = 10_000;
+
+/**
+ * Live keys this process has read or made, so that a returning guest's booking
+ * does not read its key again. Safe because a key never changes once made (an
+ * erasure nulls it for good) and because no append relies on a kept key alone:
+ * its `liveKeysGuard` fails if the key was nulled since, and the append then
+ * forgets the subjects and reads their keys afresh.
+ */
+export class KnownKeys {
+  private readonly keys = new Map<string, Buffer>();
+
+  async of(db: Queryable, data: readonly unknown[]): Promise<SubjectKeys> {
+    const subjects = subjectsOf(data);
+    if (subjects.length === 0) return NO_KEYS;
+    const missing = subjects.filter((subject) => !this.keys.has(subject));
+    const read = await keysOf(db, missing);
+    const found = new Map<string, Buffer | null>(read);
+    for (const subject of subjects) if (!read.has(subject)) found.set(subject, this.keys.get(subject)!);
+    for (const [subject, key] of read) if (key) this.keep(subject, key);
+    return found;
+  }
+
+  forget(subjects: Iterable<string>): void {
+    for (const subject of subjects) this.keys.delete(subject);
+  }
+
+  /** Forgets the subjects of these events: their keys may have been nulled. */
+  forgetSubjectsOf(data: readonly unknown[]): void {
+    this.forget(subjectsOf(data));
+  }
+
+  private keep(subject: string, key: Buffer): void {
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.keys.size >= KEPT_KEYS) this.keys.delete(this.keys.keys().next().value!);
+    this.keys.set(subject, key);
+  }
 }
 
 /** The event data as the log keeps it (personal fields sealed, or left out when the subject is erased), and its subject. */

@@ -30,6 +30,7 @@ import type { GuestProfile } from '../../domain/guests/guestProfile.js';
 import * as access from './access.js';
 import * as guests from './guests.js';
 import { appendToStream } from './appendToStream.js';
+import { KnownKeys } from './personalKeys.js';
 import * as idempotency from './idempotency.js';
 import * as maintenance from './maintenance.js';
 import * as reads from './readModel.js';
@@ -45,11 +46,13 @@ export class PostgresStore
 {
   private closed: Promise<void> | null = null;
   private readonly commits = new CommitListeners();
+  /** Keys of subjects this process sealed for (see `KnownKeys`). */
+  private readonly knownKeys = new KnownKeys();
 
   constructor(readonly pool: Pool) {}
 
   async append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    const stored = await appendToStream(this.pool, events, metadata, recordedAt);
+    const stored = await appendToStream(this.pool, events, metadata, recordedAt, this.knownKeys);
     this.commits.notify();
     return stored;
   }
@@ -80,6 +83,8 @@ export class PostgresStore
   }
 
   eraseGuests(profiles: readonly GuestProfile[]): Promise<void> {
+    // Not needed for safety (an append's guard catches a nulled key), but no reason to hold them.
+    this.knownKeys.forget(profiles.map((profile) => profile.id));
     return guests.eraseGuests(this.pool, profiles);
   }
 
