@@ -124,31 +124,6 @@ describe('subscribe', () => {
     expect(Date.now() - appendedAt).toBeLessThan(1_000);
   });
 
-  it('reads once per hinted commit, and still reads a commit made while it handled the one before', async () => {
-    const { store, append } = fixture();
-    let reads = 0;
-    const readCommitted = store.readCommitted.bind(store);
-    store.readCommitted = (after, limit) => (reads++, readCommitted(after, limit));
-    const seen: number[] = [];
-    // The first event's handler commits another: its hint comes while the runner is awake.
-    const subscription = start(
-      store,
-      async (event) => {
-        seen.push(event.position);
-        if (event.position === 1) append(1);
-      },
-      { pollMs: 60_000 },
-    );
-    await subscription.caughtUp();
-    reads = 0;
-    append(1);
-    await until(() => seen.length === 2, 'the event committed during a handler', 2_000);
-    await sleep(50);
-    expect(seen).toEqual([1, 2]);
-    // One read for the first event, one for the second: no read that can only come back empty.
-    expect(reads).toBe(2);
-  });
-
   it('lets one runner at a time hold the lease, renewing it while idle, and hands over on stop', async () => {
     const { store, append } = fixture();
     const granted: string[] = [];

@@ -158,12 +158,8 @@ class SubscriptionRunner {
         continue;
       }
       this.failures = 0;
-      if (batch.length === this.batchSize || this.stopping) continue;
-      // A short batch reached the end as it was when the read began. Reading again at once would
-      // find nothing unless something committed since, and a commit of this process hints (the
-      // hint is kept while awake), so wait as after an empty read: one read a commit, not two.
-      this.settleWaiters(covered);
-      await this.pause.sleep(Math.min(this.pollMs, this.untilRenewal()), true);
+      // A short batch reached the end as it was when the read began.
+      if (batch.length < this.batchSize && !this.stopping) this.settleWaiters(covered);
     }
   }
 
