@@ -188,6 +188,11 @@ if (available) {
       }
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.filter((text) => text.includes('INSERT INTO personal_keys'))).toEqual([]);
+      // The key row made again behind this store's back (a restore, a failover): the kept key is not used.
+      await opened.store.pool.query('UPDATE personal_keys SET key = $2 WHERE subject = $1', [guestId, randomBytes(32)]);
+      const remade = `B-${randomBytes(4).toString('hex')}`;
+      await append(remade);
+      expect(JSON.stringify(await opened.store.readStream(`booking-${remade}`))).toContain('Kept Name');
       // Another process erases: this store's memo of the key does not hear of it.
       await opened.store.pool.query('UPDATE personal_keys SET key = NULL WHERE subject = $1', [guestId]);
       const second = `B-${randomBytes(4).toString('hex')}`;
@@ -197,7 +202,7 @@ if (available) {
       expect(everything).not.toContain('Kept Name');
     });
 
-    it('refuses the event insert when a key it seals with was nulled after it was read', async () => {
+    it('refuses the event insert when a key it seals with was nulled after it was read, or is not the stored one', async () => {
       const subject = `G-${randomBytes(4).toString('hex')}`;
       const event = {
         position: 0,
@@ -206,13 +211,17 @@ if (available) {
         type: 'BookingConfirmed',
         data: { booking: { id: 'B', guestId: subject, guestName: 'N' } },
       };
-      const guarded = async () => {
+      const key = randomBytes(32);
+      const guarded = async (held = key) => {
         const params = new Params();
-        const guard = liveKeysGuard(params, [event as unknown as StoredEvent])!;
+        const guard = liveKeysGuard(params, [event as unknown as StoredEvent], new Map([[subject, held]]))!;
         return opened.store.pool.query(`WITH ${guard.clause} SELECT ${guard.condition} AS ok`, params.values);
       };
-      await opened.store.pool.query('INSERT INTO personal_keys (subject, key) VALUES ($1, $2)', [subject, randomBytes(32)]);
+      await opened.store.pool.query('INSERT INTO personal_keys (subject, key) VALUES ($1, $2)', [subject, key]);
       expect((await guarded()).rows).toEqual([{ ok: true }]);
+      // A key that is not the stored one (kept from before the row was made again) is refused too.
+      const other = await guarded(randomBytes(32)).catch((error: unknown) => error);
+      expect(isErasedMeanwhile(other), String(other)).toBe(true);
       await opened.store.pool.query('UPDATE personal_keys SET key = NULL WHERE subject = $1', [subject]);
       const refused = await guarded().catch((error: unknown) => error);
       expect(isErasedMeanwhile(refused), String(refused)).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readsKnowing } from '../../src/application/caches.js';
+import { createBooking, readBeforeQueuing } from '../../src/application/commands/createBooking.js';
 import { updateSector } from '../../src/application/commands/settings.js';
 import { composeInMemory } from '../../src/compose.js';
 import { isAppError } from '../../src/errors/catalogue.js';
@@ -37,6 +38,26 @@ describe('a create that read the sector before queuing on its lock', () => {
     );
     expect(isAppError(refusal) && refusal.code).toBe('pacing_limit');
     expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('checks a refusal made on that read against fresh seats: a cancel frees seats without taking the lock', async () => {
+    const { app, deps } = composeInMemory();
+    await app.seedDemo(ADMIN);
+    // Parties of two until every table is taken for the hour.
+    const hour = { ...AT_EIGHT, windowStart: '13:00', windowEnd: '14:00', partySize: 2 };
+    const booked: { id: string; tableIds: string[] }[] = [];
+    for (;;) {
+      const made = await app.createBooking(hour, ADMIN).catch((error: unknown) => error);
+      if (isAppError(made) && made.code === 'no_capacity') break;
+      booked.push((made as { body: { id: string; tableIds: string[] } }).body);
+    }
+    expect(booked.length).toBeGreaterThan(1);
+    const { early } = await readBeforeQueuing(deps, hour);
+    expect(early?.seats?.blocks.length).toBeGreaterThanOrEqual(booked.length);
+    await app.cancelBooking(booked[0]!.id, ADMIN);
+    // Planned on the read made before the cancel, the room is full; a table is free now.
+    const again = await createBooking(deps, hour, ADMIN, undefined, undefined, early);
+    expect(again).toMatchObject({ status: 201, body: { tableIds: booked[0]!.tableIds } });
   });
 
   it('reads the seats with the sector once the sector has been seen, and nothing else under the lock', async () => {

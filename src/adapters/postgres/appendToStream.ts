@@ -104,7 +104,7 @@ const INSERT_EVENTS = (
 
 /** The event insert, its keys guarded (see `liveKeysGuard`), after the given WITH clauses. */
 function insertStatement(params: Params, stored: readonly StoredEvent[], keys: SubjectKeys, clauses: readonly string[]): string {
-  const guard = liveKeysGuard(params, stored);
+  const guard = liveKeysGuard(params, stored, keys);
   const events = INSERT_EVENTS(params.add(eventRows(stored, keys)), guard?.condition);
   const all = guard ? [...clauses, guard.clause] : clauses;
   return all.length === 0 ? events : `WITH ${all.join(',\n')}\n${events}`;

@@ -47,7 +47,7 @@ const KEPT_KEYS = 10_000;
  * Live keys this process has read or made, so that a returning guest's booking
  * does not read its key again. Safe because a key never changes once made (an
  * erasure nulls it for good) and because no append relies on a kept key alone:
- * its `liveKeysGuard` fails if the key was nulled since, and the append then
+ * its `liveKeysGuard` fails if the stored key is nulled or not this one, and the append then
  * forgets the subjects and reads their keys afresh.
  */
 export class KnownKeys {
@@ -56,11 +56,20 @@ export class KnownKeys {
   async of(db: Queryable, data: readonly unknown[]): Promise<SubjectKeys> {
     const subjects = subjectsOf(data);
     if (subjects.length === 0) return NO_KEYS;
-    const missing = subjects.filter((subject) => !this.keys.has(subject));
-    const read = await keysOf(db, missing);
-    const found = new Map<string, Buffer | null>(read);
-    for (const subject of subjects) if (!read.has(subject)) found.set(subject, this.keys.get(subject)!);
-    for (const [subject, key] of read) if (key) this.keep(subject, key);
+    // What is kept now, before the read: a `forget` or an eviction meanwhile must not leave a subject without its key.
+    const found = new Map<string, Buffer | null>();
+    for (const subject of subjects) {
+      const kept = this.keys.get(subject);
+      if (kept) found.set(subject, kept);
+    }
+    const read = await keysOf(
+      db,
+      subjects.filter((subject) => !found.has(subject)),
+    );
+    for (const [subject, key] of read) {
+      found.set(subject, key);
+      if (key) this.keep(subject, key);
+    }
     return found;
   }
 
@@ -99,15 +108,23 @@ export function withoutErasedData(pending: readonly PendingEvent[], keys: Subjec
 /**
  * A WITH clause and a condition for the statement that inserts the events: the
  * keys it seals with are locked for the transaction, and if an erasure nulled one
- * after they were read, the statement fails (`isErasedMeanwhile`) and writes
- * nothing. An erasure that comes later waits for the lock, and then scrubs the
- * rows this append projected.
+ * after they were read, or the stored key is not the one this append holds (a kept
+ * key whose row was made again: a restore, a failover), the statement fails
+ * (`isErasedMeanwhile`) and writes nothing. An erasure that comes later waits for
+ * the lock, and then scrubs the rows this append projected.
  */
-export function liveKeysGuard(params: Params, events: readonly StoredEvent[]): { clause: string; condition: string } | null {
+export function liveKeysGuard(
+  params: Params,
+  events: readonly StoredEvent[],
+  keys: SubjectKeys,
+): { clause: string; condition: string } | null {
   const subjects = [...new Set(events.map((event) => sealingSubjectOf(event.data)).filter((subject) => subject !== null))];
   if (subjects.length === 0) return null;
+  const held = subjects.map((subject) => keys.get(subject) ?? null);
   return {
-    clause: `live_keys AS (SELECT subject FROM personal_keys WHERE subject = ANY(${params.add(subjects)}::text[]) AND key IS NOT NULL FOR SHARE)`,
+    clause: `live_keys AS (SELECT k.subject FROM personal_keys k
+      JOIN unnest(${params.add(subjects)}::text[], ${params.add(held)}::bytea[]) AS held(subject, key) ON held.subject = k.subject AND held.key = k.key
+      FOR SHARE OF k)`,
     condition: `wokibrain_require_live_keys((SELECT count(*) FROM live_keys), ${params.add(subjects.length)}::integer)`,
   };
 }

@@ -165,12 +165,34 @@ async function book(
       // What was read before queuing is what a read now would see, if no writer of this process has left the lock since:
       // one round trip less. Only on the first attempt: a retry follows a lost race, and reads afresh.
       const current = attempts++ === 0 && early?.sector.id === sectorId && !deps.locks.releasedSince(lock, early.mark);
-      const reads = current ? readsKnowing(deps.reads, early.restaurant, early) : deps.reads;
-      const { event, restaurant } = await planBooking({ ...deps, reads }, input, now, caller.actor);
+      const { event, restaurant } = current
+        ? await planOnEarlyRead(deps, input, now, caller.actor, early)
+        : await planBooking(deps, input, now, caller.actor);
       return { events: [event], result: bookingView(event.data.booking, restaurant.timezone) };
     },
     exhausted: () => new AppError('no_capacity', 'the seats were taken by concurrent bookings; try again'),
   });
+}
+
+/**
+ * Plans on what was read before the lock. Writers that only free seats (a cancel, a
+ * lapsed hold) or change a table do not take the sector lock, so that read may miss
+ * seats freed meanwhile: a refusal made on it is checked on a fresh read before it
+ * stands. (A seat taken meanwhile is the store's to refuse, and the command retries.)
+ */
+async function planOnEarlyRead(
+  deps: Dependencies,
+  input: BookingRequest,
+  now: number,
+  actor: string,
+  early: EarlyRead,
+): ReturnType<typeof planBooking> {
+  try {
+    return await planBooking({ ...deps, reads: readsKnowing(deps.reads, early.restaurant, early) }, input, now, actor);
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'no_capacity') throw error;
+    return planBooking(deps, input, now, actor);
+  }
 }
 
 /** A create without a sector waits in the first sector, by id, whose tables could ever seat the party; none: it is refused. */
