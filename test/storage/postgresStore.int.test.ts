@@ -102,24 +102,29 @@ if (available) {
       expect(next[0]).toMatchObject({ position: 6, version: 2, recordedAt: 2 });
     });
 
+    /** A guest's confirmed booking on a table of its own, with its personal fields. */
+    const guestBooking = (fields: { id: string; guestId: string; guestName: string; notes?: string }) => ({
+      restaurantId: 'R-sealed',
+      sectorId: 'S-sealed',
+      date: '2025-10-22',
+      tableIds: [`T-${randomBytes(4).toString('hex')}`],
+      partySize: 2,
+      start: 1_000_000,
+      end: 4_600_000,
+      durationMinutes: 60,
+      status: 'CONFIRMED' as const,
+      createdAt: 1,
+      updatedAt: 1,
+      ...fields,
+    });
+
     it('an erasure that commits while an append holds its key leaves that append nothing personal', async () => {
-      const booking = {
+      const booking = guestBooking({
         id: `B-${randomBytes(4).toString('hex')}`,
-        restaurantId: 'R-race',
-        sectorId: 'S-race',
-        date: '2025-10-22',
-        tableIds: [`T-${randomBytes(4).toString('hex')}`],
-        partySize: 2,
-        start: 1_000_000,
-        end: 4_600_000,
-        durationMinutes: 60,
-        status: 'CONFIRMED' as const,
         guestId: `G-${randomBytes(4).toString('hex')}`,
         guestName: 'Racing Name',
         notes: 'racing note',
-        createdAt: 1,
-        updatedAt: 1,
-      };
+      });
       await opened.store.pool.query('INSERT INTO personal_keys (subject, key) VALUES ($1, $2)', [booking.guestId, randomBytes(32)]);
       // The erasure has nulled the key but not committed: the append reads the old key, then waits on its row.
       const eraser = await opened.store.pool.connect();
@@ -147,22 +152,7 @@ if (available) {
 
     it('a key this process keeps from an earlier append is not trusted once another process erased the subject', async () => {
       const guestId = `G-${randomBytes(4).toString('hex')}`;
-      const bookingOf = (id: string) => ({
-        id,
-        restaurantId: 'R-kept',
-        sectorId: 'S-kept',
-        date: '2025-10-22',
-        tableIds: [`T-${randomBytes(4).toString('hex')}`],
-        partySize: 2,
-        start: 1_000_000,
-        end: 4_600_000,
-        durationMinutes: 60,
-        status: 'CONFIRMED' as const,
-        guestId,
-        guestName: 'Kept Name',
-        createdAt: 1,
-        updatedAt: 1,
-      });
+      const bookingOf = (id: string) => guestBooking({ id, guestId, guestName: 'Kept Name' });
       const append = (id: string) =>
         opened.store.append(
           [{ stream: `booking-${id}`, expectedVersion: 'none', event: { type: 'BookingConfirmed', data: { booking: bookingOf(id) } } }],
