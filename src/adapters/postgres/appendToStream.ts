@@ -3,7 +3,7 @@ import { StreamVersionConflict, type EventMetadata, type PendingEvent, type Stor
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions, toStored } from '../streamVersions.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
-import { isErasedMeanwhile, KnownKeys, liveKeysGuard, persistedForm, withoutErasedData, type SubjectKeys } from './personalKeys.js';
+import { isErasedMeanwhile, liveKeysGuard, persistedForm, withoutErasedData, type KnownKeys, type SubjectKeys } from './personalKeys.js';
 import {
   AmbiguousRefusal,
   foldForWrite,
@@ -33,7 +33,7 @@ export async function appendToStream(
   pending: readonly PendingEvent[],
   metadata: EventMetadata,
   recordedAt: number,
-  known: KnownKeys = new KnownKeys(),
+  known: KnownKeys,
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
   const data = pending.map((item) => item.event.data);

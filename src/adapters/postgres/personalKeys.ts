@@ -118,7 +118,7 @@ export function liveKeysGuard(
   events: readonly StoredEvent[],
   keys: SubjectKeys,
 ): { clause: string; condition: string } | null {
-  const subjects = [...new Set(events.map((event) => sealingSubjectOf(event.data)).filter((subject) => subject !== null))];
+  const subjects = subjectsOf(events.map((event) => event.data));
   if (subjects.length === 0) return null;
   const held = subjects.map((subject) => keys.get(subject) ?? null);
   return {
