@@ -8,9 +8,9 @@ const HOUR = 3_600_000;
 const NOON = Date.UTC(2025, 9, 22, 12);
 const SERVICE = [{ start: NOON, end: NOON + 11 * HOUR }];
 
-/** 80 tables of 2–10 seats, each busy for an hour at a few quarter-hours of its own: the starts see many different counts per type. */
+/** 160 tables of 2–10 seats, each busy for an hour at a few quarter-hours of its own: the starts see many different counts per type. */
 function busyRoom(): StayGrid {
-  const tables: TableCapacity[] = Array.from({ length: 80 }, (_, i) => ({
+  const tables: TableCapacity[] = Array.from({ length: 160 }, (_, i) => ({
     id: `T${String(i).padStart(2, '0')}`,
     minSize: 1,
     maxSize: 2 + (i % 9),

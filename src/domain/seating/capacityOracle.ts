@@ -255,8 +255,10 @@ export function anyChoiceHolds(
   cap: number,
   /** Σ minSize must stay within this. */
   minBudget: number,
+  scratch: Scratch = new Scratch(),
 ): boolean {
-  const least = new Int32Array(cap + 1).fill(UNREACHABLE);
+  if (largestFirstHolds(types, counts, lowest, minBudget)) return true;
+  const least = scratch.grid(cap + 1);
   least[0] = 0;
   let top = 0;
   types.forEach((type, j) =>
@@ -274,4 +276,21 @@ export function anyChoiceHolds(
   );
   for (let sum = lowest; sum <= cap; sum++) if (isReachable(least[sum]!, minBudget)) return true;
   return false;
+}
+
+/**
+ * The usual case, answered without the knapsack: the largest tables first (types
+ * come largest first), as few as reach `lowest`, already keep Σ minSize within the
+ * budget. Only when their minima are too high can a different choice be the one.
+ */
+function largestFirstHolds(types: readonly CapacityType[], counts: ArrayLike<number>, lowest: number, minBudget: number): boolean {
+  let maxSum = 0;
+  let minSum = 0;
+  for (let j = 0; j < types.length && maxSum < lowest; j++) {
+    const { minSize, maxSize } = types[j]!;
+    const take = Math.min(counts[j]!, Math.ceil((lowest - maxSum) / maxSize));
+    maxSum += take * maxSize;
+    minSum += take * minSize;
+  }
+  return maxSum >= lowest && minSum <= minBudget;
 }

@@ -1,7 +1,7 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
 import { IdOrder } from './idOrder.js';
 import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType } from './capacityOracle.js';
-import { compareRanks, compareSeatings, type SeatingRank, type StartPreference } from './candidateOrder.js';
+import { compareRanks, type SeatingRank, type StartPreference } from './candidateOrder.js';
 import type { Steps } from './steps.js';
 
 export interface SearchTable {
@@ -91,12 +91,25 @@ interface RankedTables {
   slackSums: Float64Array;
 }
 
+/** A seating kept by the search: its tables as ranks in id order, ascending. */
+interface KeptSeating {
+  rank: SeatingRank;
+  idRanks: Int32Array;
+  startIndex: number;
+  minSize: number;
+  maxSize: number;
+}
+
 /** Starts whose free tables have the same counts per type: they share an oracle. */
 interface CountsGroup {
   counts: Int32Array;
   total: number;
+  /** Fewest of these tables whose Σ maxSize reaches the party: no choice of fewer can seat it here. */
+  fewest: number;
   startIndices: number[];
   oracle?: CapacityOracle;
+  /** The table count `oracle` answers up to. */
+  oracleTables: number;
 }
 
 class SeatingSearch {
@@ -119,9 +132,15 @@ class SeatingSearch {
   private readonly cap: number;
   private groups: CountsGroup[];
   private readonly groupOfStart: (CountsGroup | undefined)[];
-  private readonly rankedAt: (RankedTables[] | undefined)[];
-  private oracleTables = 0;
-  private readonly best: FoundSeating[] = [];
+  private readonly rankedAt: ((RankedTables | undefined)[] | undefined)[];
+  /**
+   * The best seatings so far, in order. Tables are named by their rank in id order
+   * (ascending, the same order as the ids themselves, see `IdOrder`), so that
+   * comparing and keeping them costs no strings: a big party's seatings tie on
+   * everything but ids, hold dozens of tables each and replace each other thousands
+   * of times. Ids are put back once, for the answer (`found`).
+   */
+  private readonly best: KeptSeating[] = [];
   private readonly idOrder: IdOrder;
   private readonly scratch = new Scratch();
   private stepsAfterFirst = 0;
@@ -149,7 +168,7 @@ class SeatingSearch {
     this.lowest = Math.ceil(this.partySize / this.unit);
     this.cap = this.lowest + this.scaled[0]!.maxSize;
     this.groupOfStart = new Array<CountsGroup | undefined>(this.starts.length);
-    this.rankedAt = new Array<RankedTables[] | undefined>(this.starts.length);
+    this.rankedAt = new Array<(RankedTables | undefined)[] | undefined>(this.starts.length);
     this.groups = this.groupStarts();
     const depth = this.types.length + 1;
     this.walkState = {
@@ -164,20 +183,35 @@ class SeatingSearch {
   *run(): Steps<FoundSeating[]> {
     const { fewest, most } = this.tableCountRange();
     yield* this.dropGroupsThatCannotHold();
-    if (fewest > most || this.groups.length === 0) return this.best;
-    for (let k = fewest; k <= most; k++) {
+    if (fewest > most || this.groups.length === 0) return this.found();
+    // The free tables of each start may need more tables than the whole sector does: no oracle is built for counts no start can seat.
+    const fewestAnywhere = this.groups.reduce((least, group) => Math.min(least, group.fewest), most + 1);
+    for (let k = Math.max(fewest, fewestAnywhere); k <= most; k++) {
       yield* this.ensureOracles(k);
       for (const { sum, startIndices } of this.classesWith(k)) {
         for (const startIndex of startIndices) {
           if (this.laterStartsCannotEnter(k, sum, startIndex)) break;
           yield* this.chooseCounts(startIndex, k, sum);
-          if (this.exhausted()) return this.best;
+          if (this.exhausted()) return this.found();
         }
         // Every later class has more tables or more waste than anything kept.
-        if (this.best.length === this.limit) return this.best;
+        if (this.best.length === this.limit) return this.found();
       }
     }
-    return this.best;
+    return this.found();
+  }
+
+  private found(): FoundSeating[] {
+    return this.best.map(({ rank, idRanks, startIndex, minSize, maxSize }) => ({
+      tableIds: Array.from(idRanks, (idRank) => this.idOrder.idAt(idRank)),
+      minSize,
+      maxSize,
+      waste: rank.waste,
+      flush: rank.flush,
+      slack: rank.slack,
+      startIndex,
+      start: rank.start,
+    }));
   }
 
   /** Fewest tables whose largest maxima reach the party; most tables whose smallest minima stay under it. */
@@ -196,7 +230,7 @@ class SeatingSearch {
   private *dropGroupsThatCannotHold(): Steps<void> {
     const kept: CountsGroup[] = [];
     for (const group of this.groups) {
-      if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize)) kept.push(group);
+      if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize, this.scratch)) kept.push(group);
       if (this.pauseDue(((this.cap + 1) * this.types.length) / 1000)) yield;
     }
     this.groups = kept;
@@ -216,7 +250,7 @@ class SeatingSearch {
       const key = row.join(',');
       let group = byKey.get(key);
       if (!group) {
-        group = { counts: row, total, startIndices: [] };
+        group = { counts: row, total, fewest: this.fewestToReach(row), startIndices: [], oracleTables: 0 };
         byKey.set(key, group);
       }
       group.startIndices.push(i);
@@ -226,26 +260,42 @@ class SeatingSearch {
   }
 
   /**
-   * Oracles answer up to `oracleTables` tables. Until a first seating is found they
-   * allow exactly k: such an oracle keeps only the cells k tables can lift to the
-   * party, and that tightness is what makes big parties cheap. Once later places
-   * are being filled, they grow by half, so the rebuilds stay within three times the
-   * last one however many counts the limit walks.
+   * Each group's oracle answers up to its `oracleTables` tables. Until a first
+   * seating is found it allows exactly k: such an oracle keeps only the cells k
+   * tables can lift to the party, and that tightness is what makes big parties
+   * cheap. Once later places are being filled, it grows by half, so the rebuilds
+   * stay within three times the last one however many counts the limit walks. A
+   * group whose free tables need more than k gets none yet: on a busy floor most
+   * starts need more tables than the sector as a whole, and building their oracles
+   * count by count used to be most of a big party's search.
    */
   private *ensureOracles(k: number): Steps<void> {
-    if (k <= this.oracleTables) return;
-    this.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * this.oracleTables));
     for (const group of this.groups) {
-      group.oracle = new CapacityOracle(this.scaled, group.counts, this.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
-      if (this.pauseDue(((this.oracleTables + 1) * (this.cap + 1) * this.types.length) / 1000)) yield;
+      if (k <= group.oracleTables || k < group.fewest) continue;
+      group.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * group.oracleTables));
+      group.oracle = new CapacityOracle(this.scaled, group.counts, group.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
+      if (this.pauseDue(((group.oracleTables + 1) * (this.cap + 1) * this.types.length) / 1000)) yield;
     }
+  }
+
+  /** How many of a start's free tables, largest first, it takes for Σ maxSize (in units) to reach the party. */
+  private fewestToReach(counts: Int32Array): number {
+    let tables = 0;
+    let sum = 0;
+    for (let j = 0; j < this.scaled.length && sum < this.lowest; j++) {
+      const size = this.scaled[j]!.maxSize;
+      const take = Math.min(counts[j]!, Math.ceil((this.lowest - sum) / size));
+      tables += take;
+      sum += take * size;
+    }
+    return sum < this.lowest ? Number.MAX_SAFE_INTEGER : tables;
   }
 
   /** Every (k, Σ maxSize in units) class some start can seat, by Σ maxSize, each with its starts ascending. */
   private classesWith(k: number): { sum: number; startIndices: number[] }[] {
     const bySum = new Map<number, number[]>();
     for (const group of this.groups) {
-      if (group.total < k) continue;
+      if (group.total < k || k < group.fewest) continue;
       for (let sum = this.lowest; sum <= this.cap; sum++) {
         if (!isReachable(group.oracle!.least(0, k, sum), this.partySize)) continue;
         const list = bySum.get(sum);
@@ -262,7 +312,7 @@ class SeatingSearch {
   private laterStartsCannotEnter(k: number, sum: number, startIndex: number): boolean {
     if (this.prefer !== 'earliest' || this.best.length < this.limit) return false;
     const worst = this.best[this.limit - 1]!;
-    return worst.tableIds.length === k && worst.maxSize === sum * this.unit && worst.startIndex < startIndex;
+    return worst.rank.tableCount === k && worst.maxSize === sum * this.unit && worst.startIndex < startIndex;
   }
 
   /**
@@ -327,7 +377,7 @@ class SeatingSearch {
 
   /** Level 3: which tables of each type, best completions first, cut by the exact bound. */
   private chooseTables(startIndex: number, counts: Int32Array, used: readonly number[], k: number): void {
-    const ranked = this.rankedTablesAt(startIndex);
+    const ranked = this.rankedTablesAt(startIndex, used);
     const minSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.minSize, 0);
     const maxSize = used.reduce((sum, j) => sum + counts[j]! * this.types[j]!.maxSize, 0);
     // laterFlush[t] = Σ over the used types after t of their best counts[j] tables' flush; laterSlack likewise.
@@ -338,11 +388,10 @@ class SeatingSearch {
       laterFlush[t] = laterFlush[t + 1]! + ranked[j]!.flushSums[counts[j]!]!;
       laterSlack[t] = laterSlack[t + 1]! + ranked[j]!.slackSums[counts[j]!]!;
     }
-    const picked: SearchTable[] = [];
     const rank: SeatingRank = { tableCount: k, waste: maxSize - this.partySize, flush: 0, start: this.starts[startIndex]!, slack: 0 };
     const pickedRanks: number[] = [];
     const beatsWorstOnIds = (t: number, from: number, left: number): boolean => {
-      const ids = this.idOrder.begin(this.best[this.limit - 1]!.tableIds);
+      const ids = this.idOrder.begin(this.best[this.limit - 1]!.idRanks);
       for (const rank of pickedRanks) ids.add(rank);
       for (let q = from; q < from + left; q++) ids.add(ranked[used[t]!]!.idRanks[q]!);
       for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.add(ranked[used[u]!]!.idRanks[q]!);
@@ -352,7 +401,7 @@ class SeatingSearch {
     const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
       if (left === 0) {
         if (t + 1 === used.length) {
-          this.offer({ ...rank, flush, slack, tableIds: picked.map((table) => table.id) }, startIndex, minSize, maxSize);
+          this.offer({ rank: { ...rank, flush, slack }, idRanks: Int32Array.from(pickedRanks).sort(), startIndex, minSize, maxSize });
           return;
         }
         walk(t + 1, 0, counts[used[t + 1]!]!, flush, slack);
@@ -367,10 +416,8 @@ class SeatingSearch {
         // Later q only swap in tables that rank lower: once a branch cannot enter, none after it can.
         if (!this.couldEnter(rank, () => beatsWorstOnIds(t, q, left))) break;
         const table = tables[q]!;
-        picked.push(table);
         pickedRanks.push(idRanks[q]!);
         walk(t, q + 1, left - 1, flush + table.flush[startIndex]!, slack + table.slack[startIndex]!);
-        picked.pop();
         pickedRanks.pop();
         if (this.exhausted()) return;
       }
@@ -384,46 +431,46 @@ class SeatingSearch {
     return byRank < 0 || (byRank === 0 && beatsWorstOnIds());
   }
 
-  private offer(seating: SeatingRank & { tableIds: string[] }, startIndex: number, minSize: number, maxSize: number): void {
-    const found: FoundSeating = {
-      tableIds: seating.tableIds.sort(),
-      minSize,
-      maxSize,
-      waste: seating.waste,
-      flush: seating.flush,
-      slack: seating.slack,
-      startIndex,
-      start: seating.start,
-    };
-    const { best, limit, prefer } = this;
-    if (best.length === limit && compareSeatings(found, best[limit - 1]!, prefer) >= 0) return;
-    let at = best.length;
-    while (at > 0 && compareSeatings(found, best[at - 1]!, prefer) < 0) at--;
-    best.splice(at, 0, found);
+  /** Keeps a seating among the best `limit`, in order, placed by binary search. */
+  private offer(seating: KeptSeating): void {
+    const { best, limit } = this;
+    if (best.length === limit && this.compareWithKept(seating, limit - 1) >= 0) return;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.compareWithKept(seating, mid) < 0) high = mid;
+      else low = mid + 1;
+    }
+    best.splice(low, 0, seating);
     if (best.length > limit) best.pop();
-    if (best.length === limit) this.worstRank = { ...best[limit - 1]!, tableCount: best[limit - 1]!.tableIds.length };
+    if (best.length === limit) this.worstRank = best[limit - 1]!.rank;
   }
 
-  private rankedTablesAt(startIndex: number): RankedTables[] {
-    const cached = this.rankedAt[startIndex];
-    if (cached) return cached;
-    const ranked = this.types.map((type) => {
-      const tables = type.tables
-        .filter((table) => (table.free[startIndex >>> 5]! & (1 << (startIndex & 31))) !== 0)
-        .sort(
-          (a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1),
-        );
-      const idRanks = Int32Array.from(tables, (table) => this.idOrder.rankOf(table.id));
-      const flushSums = new Float64Array(tables.length + 1);
-      const slackSums = new Float64Array(tables.length + 1);
-      tables.forEach((table, q) => {
-        flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
-        slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
-      });
-      return { tables, idRanks, flushSums, slackSums };
-    });
-    this.rankedAt[startIndex] = ranked;
+  private compareWithKept({ rank, idRanks }: KeptSeating, at: number): number {
+    const other = this.best[at]!;
+    return compareRanks(rank, other.rank, this.prefer) || compareIdRanks(idRanks, other.idRanks);
+  }
+
+  /** Per type, its tables free at the start, best first; made for a type the first time a seating at the start uses it. */
+  private rankedTablesAt(startIndex: number, used: readonly number[]): (RankedTables | undefined)[] {
+    const ranked = (this.rankedAt[startIndex] ??= new Array<RankedTables | undefined>(this.types.length));
+    for (const j of used) ranked[j] ??= this.rankTables(this.types[j]!, startIndex);
     return ranked;
+  }
+
+  private rankTables(type: TypeGroup, startIndex: number): RankedTables {
+    const tables = type.tables
+      .filter((table) => (table.free[startIndex >>> 5]! & (1 << (startIndex & 31))) !== 0)
+      .sort((a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1));
+    const idRanks = Int32Array.from(tables, (table) => this.idOrder.rankOf(table.id));
+    const flushSums = new Float64Array(tables.length + 1);
+    const slackSums = new Float64Array(tables.length + 1);
+    tables.forEach((table, q) => {
+      flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
+      slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
+    });
+    return { tables, idRanks, flushSums, slackSums };
   }
 
   private step(): void {
@@ -454,6 +501,13 @@ function typesOf(tables: readonly SearchTable[]): TypeGroup[] {
     else byRange.set(key, { minSize: table.minSize, maxSize: table.maxSize, tables: [table] });
   }
   return [...byRange.values()].sort((a, b) => b.maxSize - a.maxSize || a.minSize - b.minSize);
+}
+
+/** Sorted id-rank lists compare as the sorted id lists do (same length within a class; shorter first otherwise). */
+function compareIdRanks(a: Int32Array, b: Int32Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 function gcd(a: number, b: number): number {

@@ -9,16 +9,19 @@ export class IdOrder {
   private readonly ranks: Map<string, number>;
   /** Tables of the worst seating compared last, by id rank. */
   private readonly inWorst: Uint8Array;
-  private worstRanks: number[] = [];
-  private worstIds: readonly string[] | undefined;
+  private worstRanks: Int32Array = new Int32Array(0);
   /** Tables of the completion being compared: seen[rank] === stamp. */
   private readonly seen: Int32Array;
   private stamp = 0;
   private smallestOursOnly = Number.POSITIVE_INFINITY;
 
+  /** The ids in id order: idsInOrder[rank]. */
+  private readonly idsInOrder: readonly string[];
+
   constructor(ids: readonly string[]) {
     // The default sort orders by UTF-16 code units, as compareIds does.
-    this.ranks = new Map([...ids].sort().map((id, rank) => [id, rank]));
+    this.idsInOrder = [...ids].sort();
+    this.ranks = new Map(this.idsInOrder.map((id, rank) => [id, rank]));
     this.inWorst = new Uint8Array(ids.length);
     this.seen = new Int32Array(ids.length);
   }
@@ -27,13 +30,16 @@ export class IdOrder {
     return this.ranks.get(id)!;
   }
 
-  /** Starts comparing a completion, to be given by `add`, with the seating of `worstIds`. */
-  begin(worstIds: readonly string[]): this {
-    if (worstIds !== this.worstIds) {
+  idAt(rank: number): string {
+    return this.idsInOrder[rank]!;
+  }
+
+  /** Starts comparing a completion, to be given by `add`, with the seating whose tables have these id ranks. */
+  begin(worstRanks: Int32Array): this {
+    if (worstRanks !== this.worstRanks) {
       for (const rank of this.worstRanks) this.inWorst[rank] = 0;
-      this.worstRanks = worstIds.map((id) => this.rankOf(id));
-      for (const rank of this.worstRanks) this.inWorst[rank] = 1;
-      this.worstIds = worstIds;
+      for (const rank of worstRanks) this.inWorst[rank] = 1;
+      this.worstRanks = worstRanks;
     }
     this.stamp++;
     this.smallestOursOnly = Number.POSITIVE_INFINITY;
