@@ -1,5 +1,5 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
-import { IdOrder } from './idOrder.js';
+import { addRank, IdOrder, removeRank } from './idOrder.js';
 import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType } from './capacityOracle.js';
 import { compareRanks, type SeatingRank, type StartPreference } from './candidateOrder.js';
 import type { Steps } from './steps.js';
@@ -89,12 +89,18 @@ interface RankedTables {
   /** flushSums[c] = Σ flush of the first c tables; slackSums likewise. */
   flushSums: Float64Array;
   slackSums: Float64Array;
+  /**
+   * The first c tables as a set (see `IdOrder`), for every c: `idOrder.words` words
+   * from c × words. Any run of tables c..d is the XOR of two of them.
+   */
+  prefixSets: Int32Array;
 }
 
-/** A seating kept by the search: its tables as ranks in id order, ascending. */
+/** A seating kept by the search: its tables as ranks in id order, ascending, and as a set (see `IdOrder`). */
 interface KeptSeating {
   rank: SeatingRank;
   idRanks: Int32Array;
+  idSet: Int32Array;
   startIndex: number;
   minSize: number;
   maxSize: number;
@@ -390,18 +396,36 @@ class SeatingSearch {
     }
     const rank: SeatingRank = { tableCount: k, waste: maxSize - this.partySize, flush: 0, start: this.starts[startIndex]!, slack: 0 };
     const pickedRanks: number[] = [];
+    // The same tables as sets: those picked, and laterSets[t]: the best tables of the used types from t on.
+    const { words } = this.idOrder;
+    const pickedSet = this.idOrder.setOf();
+    const laterSets = new Int32Array((used.length + 1) * words);
+    for (let t = used.length - 1; t >= 0; t--) {
+      const { prefixSets } = ranked[used[t]!]!;
+      const best = counts[used[t]!]! * words;
+      for (let w = 0; w < words; w++) laterSets[t * words + w] = laterSets[(t + 1) * words + w]! | prefixSets[best + w]!;
+    }
+    /** Whether picking tables from..from+left−1 of type t, then the best of the later types, sorts before the worst kept on ids. */
     const beatsWorstOnIds = (t: number, from: number, left: number): boolean => {
-      const ids = this.idOrder.begin(this.best[this.limit - 1]!.idRanks);
-      for (const rank of pickedRanks) ids.add(rank);
-      for (let q = from; q < from + left; q++) ids.add(ranked[used[t]!]!.idRanks[q]!);
-      for (let u = t + 1; u < used.length; u++) for (let q = 0; q < counts[used[u]!]!; q++) ids.add(ranked[used[u]!]!.idRanks[q]!);
-      return ids.beatsWorst();
+      const worst = this.best[this.limit - 1]!.idSet;
+      const { prefixSets } = ranked[used[t]!]!;
+      const upTo = (from + left) * words;
+      const before = from * words;
+      const later = (t + 1) * words;
+      for (let w = 0; w < words; w++) {
+        const ours = pickedSet[w]! | (prefixSets[upTo + w]! ^ prefixSets[before + w]!) | laterSets[later + w]!;
+        const differ = ours ^ worst[w]!;
+        // The lowest table in exactly one of the two sets: ours or theirs decides.
+        if (differ !== 0) return (ours & differ & -differ) !== 0;
+      }
+      return false;
     };
 
     const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
       if (left === 0) {
         if (t + 1 === used.length) {
-          this.offer({ rank: { ...rank, flush, slack }, idRanks: Int32Array.from(pickedRanks).sort(), startIndex, minSize, maxSize });
+          const idRanks = Int32Array.from(pickedRanks).sort();
+          this.offer({ rank: { ...rank, flush, slack }, idRanks, idSet: this.idOrder.setOf(idRanks), startIndex, minSize, maxSize });
           return;
         }
         walk(t + 1, 0, counts[used[t + 1]!]!, flush, slack);
@@ -414,21 +438,20 @@ class SeatingSearch {
         rank.flush = flush + flushSums[q + left]! - flushSums[q]! + laterFlush[t + 1]!;
         rank.slack = slack + slackSums[q + left]! - slackSums[q]! + laterSlack[t + 1]!;
         // Later q only swap in tables that rank lower: once a branch cannot enter, none after it can.
-        if (!this.couldEnter(rank, () => beatsWorstOnIds(t, q, left))) break;
+        if (this.best.length === this.limit) {
+          const byRank = compareRanks(rank, this.worstRank!, this.prefer);
+          if (byRank > 0 || (byRank === 0 && !beatsWorstOnIds(t, q, left))) break;
+        }
         const table = tables[q]!;
         pickedRanks.push(idRanks[q]!);
+        addRank(pickedSet, idRanks[q]!);
         walk(t, q + 1, left - 1, flush + table.flush[startIndex]!, slack + table.slack[startIndex]!);
         pickedRanks.pop();
+        removeRank(pickedSet, idRanks[q]!);
         if (this.exhausted()) return;
       }
     };
     walk(0, 0, counts[used[0]!]!, 0, 0);
-  }
-
-  private couldEnter(rank: SeatingRank, beatsWorstOnIds: () => boolean): boolean {
-    if (this.best.length < this.limit) return true;
-    const byRank = compareRanks(rank, this.worstRank!, this.prefer);
-    return byRank < 0 || (byRank === 0 && beatsWorstOnIds());
   }
 
   /** Keeps a seating among the best `limit`, in order, placed by binary search. */
@@ -466,11 +489,15 @@ class SeatingSearch {
     const idRanks = Int32Array.from(tables, (table) => this.idOrder.rankOf(table.id));
     const flushSums = new Float64Array(tables.length + 1);
     const slackSums = new Float64Array(tables.length + 1);
+    const { words } = this.idOrder;
+    const prefixSets = new Int32Array((tables.length + 1) * words);
     tables.forEach((table, q) => {
       flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
       slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
+      prefixSets.copyWithin((q + 1) * words, q * words, (q + 1) * words);
+      addRank(prefixSets, idRanks[q]!, (q + 1) * words);
     });
-    return { tables, idRanks, flushSums, slackSums };
+    return { tables, idRanks, flushSums, slackSums, prefixSets };
   }
 
   private step(): void {
