@@ -180,7 +180,7 @@ export class CapacityOracle {
   }
 }
 
-/** A reusable working grid for oracle builds, handed back cleared to "unreachable". */
+/** A reusable working grid for oracle builds and `anyChoiceHolds`, handed back cleared to "unreachable". */
 export class Scratch {
   private buffer = new Int32Array(0);
 
@@ -255,9 +255,15 @@ export function anyChoiceHolds(
   cap: number,
   /** Σ minSize must stay within this. */
   minBudget: number,
+  /** Seats in a unit of maxSize. */
+  unit: number,
   scratch: Scratch = new Scratch(),
 ): boolean {
-  if (largestFirstHolds(types, counts, lowest, minBudget)) return true;
+  const largestFirst = largestFirstChoice(types, counts, lowest);
+  // Even every table together falls short; or the largest, as few as reach the party, keep within the budget.
+  if (largestFirst.maxSum < lowest) return false;
+  if (largestFirst.minSum <= minBudget) return true;
+  if (types.every((type) => type.minSize === type.maxSize * unit)) return fixedSizesHold(types, counts, lowest, lowest * unit <= minBudget);
   const least = scratch.grid(cap + 1);
   least[0] = 0;
   let top = 0;
@@ -279,11 +285,11 @@ export function anyChoiceHolds(
 }
 
 /**
- * The usual case, answered without the knapsack: the largest tables first (types
- * come largest first), as few as reach `lowest`, already keep Σ minSize within the
- * budget. Only when their minima are too high can a different choice be the one.
+ * The largest tables first (types come largest first), as few as reach `lowest`,
+ * or all of them: usually the answer without the knapsack, since only when their
+ * minima are too high can a different choice be the one.
  */
-function largestFirstHolds(types: readonly CapacityType[], counts: ArrayLike<number>, lowest: number, minBudget: number): boolean {
+function largestFirstChoice(types: readonly CapacityType[], counts: ArrayLike<number>, lowest: number): { maxSum: number; minSum: number } {
   let maxSum = 0;
   let minSum = 0;
   for (let j = 0; j < types.length && maxSum < lowest; j++) {
@@ -292,5 +298,32 @@ function largestFirstHolds(types: readonly CapacityType[], counts: ArrayLike<num
     maxSum += take * maxSize;
     minSum += take * minSize;
   }
-  return maxSum >= lowest && minSum <= minBudget;
+  return { maxSum, minSum };
+}
+
+/**
+ * Tables that each seat exactly one number of guests: a choice holds the party
+ * only if it seats exactly `lowest` units (more would break the minimum), so the
+ * knapsack is a subset sum, one bit per sum, 32 sums a word.
+ */
+function fixedSizesHold(types: readonly CapacityType[], counts: ArrayLike<number>, lowest: number, withinBudget: boolean): boolean {
+  if (!withinBudget) return false;
+  const words = (lowest >>> 5) + 1;
+  const reached = new Int32Array(words);
+  reached[0] = 1;
+  types.forEach((type, j) =>
+    forEachBundle(counts[j]!, (take) => {
+      const shift = take * type.maxSize;
+      if (shift > lowest) return;
+      const wordShift = shift >>> 5;
+      const bitShift = shift & 31;
+      // From the top down, so that each sum is moved from its value before this bundle.
+      for (let w = words - 1; w >= wordShift; w--) {
+        const from = w - wordShift;
+        const low = from > 0 && bitShift > 0 ? reached[from - 1]! >>> (32 - bitShift) : 0;
+        reached[w] = reached[w]! | (reached[from]! << bitShift) | low;
+      }
+    }),
+  );
+  return (reached[lowest >>> 5]! & (1 << (lowest & 31))) !== 0;
 }

@@ -110,7 +110,7 @@ interface KeptSeating {
 interface CountsGroup {
   counts: Int32Array;
   total: number;
-  /** Fewest of these tables whose Σ maxSize reaches the party: no choice of fewer can seat it here. */
+  /** Fewest of these tables whose Σ maxSize reaches the party: no choice of fewer can seat it here (MAX_SAFE_INTEGER: none can). */
   fewest: number;
   startIndices: number[];
   oracle?: CapacityOracle;
@@ -236,7 +236,7 @@ class SeatingSearch {
   private *dropGroupsThatCannotHold(): Steps<void> {
     const kept: CountsGroup[] = [];
     for (const group of this.groups) {
-      if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize, this.scratch)) kept.push(group);
+      if (anyChoiceHolds(this.scaled, group.counts, this.lowest, this.cap, this.partySize, this.unit, this.scratch)) kept.push(group);
       if (this.pauseDue(((this.cap + 1) * this.types.length) / 1000)) yield;
     }
     this.groups = kept;
@@ -277,7 +277,7 @@ class SeatingSearch {
    */
   private *ensureOracles(k: number): Steps<void> {
     for (const group of this.groups) {
-      if (k <= group.oracleTables || k < group.fewest) continue;
+      if (k <= group.oracleTables || k < group.fewest || k > group.total) continue;
       group.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * group.oracleTables));
       group.oracle = new CapacityOracle(this.scaled, group.counts, group.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
       if (this.pauseDue(((group.oracleTables + 1) * (this.cap + 1) * this.types.length) / 1000)) yield;
