@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors/catalogue.js';
 import type { Dependencies } from './dependencies.js';
-import type { StoredResponse } from './ports/idempotencyStore.js';
+import type { IdempotentAnswer, StoredResponse } from './ports/idempotencyStore.js';
 
 export interface IdempotentOutcome extends StoredResponse {
   replayed: boolean;
@@ -51,7 +51,7 @@ export async function runIdempotently(
   scope: string,
   key: string | undefined,
   payload: unknown,
-  work: () => Promise<StoredResponse>,
+  work: (inWrite?: KeptInWrite) => Promise<StoredResponse>,
   keeping: ResponseKeeping = keptWhole,
 ): Promise<IdempotentOutcome> {
   if (key === undefined) return { ...(await work()), replayed: false };
@@ -89,16 +89,44 @@ async function completeClaim(
   deps: Dependencies,
   scope: string,
   key: string,
-  work: () => Promise<StoredResponse>,
+  work: (inWrite: KeptInWrite) => Promise<StoredResponse>,
   keeping: ResponseKeeping,
 ): Promise<StoredResponse> {
+  const inWrite = new KeptInWrite(scope, key, keeping);
   let response: StoredResponse;
   try {
-    response = await work();
+    response = await work(inWrite);
   } catch (error) {
     await deps.idempotency.release(scope, key);
     throw error;
   }
-  await deps.idempotency.complete(scope, key, keeping.keep(response));
+  if (!inWrite.kept) await deps.idempotency.complete(scope, key, keeping.keep(response));
   return response;
+}
+
+/**
+ * Lets work that appends events keep its answer in that same append
+ * (`EventStore.append`), instead of in a write of its own after it: then no crash
+ * between the two can leave the events without the answer, for a retry to run the
+ * work a second time once the claim's lease lapses. Work that keeps nothing this
+ * way is answered after it, as before.
+ */
+export class KeptInWrite {
+  kept = false;
+
+  constructor(
+    private readonly scope: string,
+    private readonly key: string,
+    private readonly keeping: ResponseKeeping,
+  ) {}
+
+  /** The record to append with the events that make `response` true. */
+  recordOf(response: StoredResponse): IdempotentAnswer {
+    return { scope: this.scope, key: this.key, response: this.keeping.keep(response) };
+  }
+
+  /** That append has committed: the record is complete. */
+  committed(): void {
+    this.kept = true;
+  }
 }

@@ -49,9 +49,13 @@ if (available) {
       await database?.drop();
     });
 
-    const statementsOf = async (extra: Record<string, string> = {}) => {
+    const statementsOf = async (extra: Record<string, string> = {}, idempotencyKey?: string) => {
       sent.length = 0;
-      const created = await composition.app.createBooking({ ...DEMO, partySize: 2, durationMinutes: 60, ...extra }, { actor: 'test' });
+      const created = await composition.app.createBooking(
+        { ...DEMO, partySize: 2, durationMinutes: 60, ...extra },
+        { actor: 'test' },
+        idempotencyKey,
+      );
       expect(created).toMatchObject({ status: 201, body: { id: expect.any(String) } });
       return sent.length;
     };
@@ -60,6 +64,17 @@ if (available) {
       // The first create of the sector since start reads its seats under the lock: one more.
       expect(await statementsOf()).toBe(3);
       expect(await statementsOf()).toBe(2);
+    });
+
+    it('an Idempotency-Key adds its claim only: the answer is kept by the append itself, and a retry replays it', async () => {
+      expect(await statementsOf()).toBe(2);
+      expect(await statementsOf({}, 'round-trips-1')).toBe(3);
+      const retried = await composition.app.createBooking(
+        { ...DEMO, partySize: 2, durationMinutes: 60 },
+        { actor: 'test' },
+        'round-trips-1',
+      );
+      expect(retried).toMatchObject({ status: 201, replayed: true });
     });
 
     it('a returning guest with nothing new: one statement more, for the profile (the sealing key is kept)', async () => {

@@ -3,6 +3,7 @@ import {
   type ClaimRequest,
   type ClaimResult,
   type IdempotencyStore,
+  type IdempotentAnswer,
   type PurgeOptions,
   type StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
@@ -33,6 +34,11 @@ export class MemoryIdempotency implements IdempotencyStore {
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    this.keep({ scope, key, response });
+  }
+
+  /** `complete`, at once: for the append that keeps its answer (see `EventStore.append`). */
+  keep({ scope, key, response }: IdempotentAnswer): void {
     const record = this.records.get(recordId(scope, key));
     if (record) record.response = structuredClone(response);
   }

@@ -12,6 +12,7 @@ import type {
   ClaimRequest,
   ClaimResult,
   IdempotencyStore,
+  IdempotentAnswer,
   PurgeOptions,
   StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
@@ -79,9 +80,16 @@ export class MemoryStore
     this.guests.erase(profiles);
   }
 
-  async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
+  async append(
+    pending: readonly PendingEvent[],
+    metadata: EventMetadata,
+    recordedAt: number,
+    answer?: IdempotentAnswer,
+  ): Promise<StoredEvent[]> {
     const keepable = pending.map((item) => ({ ...item, event: this.guests.keepable(item.event) }));
     const stored = this.log.append(keepable, metadata, recordedAt);
+    // In the same turn as the events: nothing runs between them.
+    if (answer) this.idempotency.keep(answer);
     this.subscriptions.notifyCommitted();
     return stored;
   }

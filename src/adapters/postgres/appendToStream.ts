@@ -2,7 +2,9 @@ import type { Pool } from 'pg';
 import { StreamVersionConflict, type EventMetadata, type PendingEvent, type StoredEvent } from '../../application/ports/eventStore.js';
 import { RefusedSeats } from '../../application/projections/seatClaims.js';
 import { nextVersions, toStored } from '../streamVersions.js';
+import type { IdempotentAnswer } from '../../application/ports/idempotencyStore.js';
 import { inTransaction, pgError, SQLSTATE, toNumber, type Queryable } from './db.js';
+import { complete, completeStatement } from './idempotency.js';
 import { isErasedMeanwhile, liveKeysGuard, persistedForm, withoutErasedData, type KnownKeys, type SubjectKeys } from './personalKeys.js';
 import {
   AmbiguousRefusal,
@@ -15,6 +17,13 @@ import {
   type ProjectionWrites,
 } from './projections.js';
 
+/** What is written with the events: their metadata and time, and the idempotency answer they make true, if any. */
+interface Appending {
+  metadata: EventMetadata;
+  recordedAt: number;
+  answer: IdempotentAnswer | undefined;
+}
+
 /**
  * Appends every event or none, and projects them. The database enforces both
  * invariants: `unique (stream, version)` and the exclusion constraint on
@@ -24,15 +33,14 @@ import {
  * fresh state, under its one retry policy.
  *
  * Round trips: an append that only opens streams (a new booking) is one
- * statement — events, rows, revisions and seats — which PostgreSQL runs
- * atomically without BEGIN/COMMIT. Otherwise: BEGIN, the current versions, the
+ * statement — events, rows, revisions, seats and the idempotency answer — which
+ * PostgreSQL runs atomically without BEGIN/COMMIT. Otherwise: BEGIN, the current versions, the
  * rows to evolve (one read per kind), the old seats' release, one statement, COMMIT.
  */
 export async function appendToStream(
   pool: Pool,
   pending: readonly PendingEvent[],
-  metadata: EventMetadata,
-  recordedAt: number,
+  appending: Appending,
   known: KnownKeys,
 ): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
@@ -40,16 +48,15 @@ export async function appendToStream(
   let keys = await known.of(pool, data);
   try {
     try {
-      return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
+      return await appendOnce(pool, withoutErasedData(pending, keys), appending, keys, false);
     } catch (error) {
       // Several claims and one was refused: again, claim by claim, to name it.
-      if (error instanceof AmbiguousRefusal)
-        return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, true);
+      if (error instanceof AmbiguousRefusal) return await appendOnce(pool, withoutErasedData(pending, keys), appending, keys, true);
       // A subject erased since its key was read: again, keeping none of its personal data.
       if (!isErasedMeanwhile(error)) throw error;
       known.forgetSubjectsOf(data);
       keys = await known.of(pool, data);
-      return await appendOnce(pool, withoutErasedData(pending, keys), metadata, recordedAt, keys, false);
+      return await appendOnce(pool, withoutErasedData(pending, keys), appending, keys, false);
     }
   } catch (error) {
     if (error instanceof RefusedSeats) throw await seatConflictOf(pool, error);
@@ -66,17 +73,17 @@ export async function appendToStream(
 async function appendOnce(
   pool: Pool,
   pending: readonly PendingEvent[],
-  metadata: EventMetadata,
-  recordedAt: number,
+  appending: Appending,
   keys: SubjectKeys,
   oneByOne: boolean,
 ): Promise<StoredEvent[]> {
+  const { metadata, recordedAt, answer } = appending;
   const opensOnly = pending.every((item) => item.expectedVersion === 'none');
   if (opensOnly && !oneByOne) {
     // Nothing to read first: a stream that already exists fails the unique (stream, version) insert.
     const stored = toStored(pending, checkVersions(pending, new Map()), metadata, recordedAt);
     const writes = await foldForWrite(pool, stored);
-    if (writes.release.length === 0) return await insertAndProject(pool, stored, writes, keys);
+    if (writes.release.length === 0) return await insertAndProject(pool, stored, writes, keys, answer);
   }
   return inTransaction(pool, async (client) => {
     const versions = checkVersions(pending, opensOnly ? new Map() : await currentVersions(client, pending));
@@ -84,11 +91,12 @@ async function appendOnce(
     if (oneByOne) {
       await insertEvents(client, stored, keys);
       await project(client, stored, { oneByOne: true });
+      if (answer) await complete(client, answer.scope, answer.key, answer.response);
       return stored;
     }
     const writes = await foldForWrite(client, stored);
     if (writes.release.length > 0) await client.query('DELETE FROM booking_seats WHERE booking_id = ANY($1::text[])', [writes.release]);
-    return insertAndProject(client, stored, writes, keys);
+    return insertAndProject(client, stored, writes, keys, answer);
   });
 }
 
@@ -141,10 +149,17 @@ async function insertEvents(db: Queryable, stored: StoredEvent[], keys: SubjectK
   placeAt(stored, result.rows);
 }
 
-/** One statement: the events (returning their positions), and every projection write as a WITH clause. */
-async function insertAndProject(db: Queryable, stored: StoredEvent[], writes: ProjectionWrites, keys: SubjectKeys): Promise<StoredEvent[]> {
+/** One statement: the events (returning their positions), every projection write and the idempotency answer as WITH clauses. */
+async function insertAndProject(
+  db: Queryable,
+  stored: StoredEvent[],
+  writes: ProjectionWrites,
+  keys: SubjectKeys,
+  answer: IdempotentAnswer | undefined,
+): Promise<StoredEvent[]> {
   const params = new Params();
   const projection = projectionWrites(writes).map((write, i) => `w${i} AS (${write(params)})`);
+  if (answer) projection.push(`answered AS (${completeStatement(params, answer)})`);
   const text = insertStatement(params, stored, keys, projection);
   try {
     const result = await db.query<{ position: string; stream: string; version: number }>(text, params.values);

@@ -2,11 +2,13 @@ import {
   purgeInBatches,
   type ClaimRequest,
   type ClaimResult,
+  type IdempotentAnswer,
   type PurgeOptions,
   type StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
 import { packResponse, samePayloadHash, unpackResponse } from '../idempotencyRecords.js';
 import type { Queryable } from './db.js';
+import { Params } from './projections.js';
 
 interface RecordRow {
   payload_hash: string;
@@ -56,7 +58,13 @@ export async function claim(db: Queryable, request: ClaimRequest): Promise<Claim
 }
 
 export async function complete(db: Queryable, scope: string, key: string, response: StoredResponse): Promise<void> {
-  await db.query('UPDATE idempotency SET response_z = $3 WHERE scope = $1 AND key = $2', [scope, key, packResponse(response)]);
+  const params = new Params();
+  await db.query(completeStatement(params, { scope, key, response }), params.values);
+}
+
+/** The update that completes a claimed record, its values added to `params`: alone, or inside an append's statement. */
+export function completeStatement(params: Params, { scope, key, response }: IdempotentAnswer): string {
+  return `UPDATE idempotency SET response_z = ${params.add(packResponse(response))} WHERE scope = ${params.add(scope)} AND key = ${params.add(key)}`;
 }
 
 export async function release(db: Queryable, scope: string, key: string): Promise<void> {

@@ -18,6 +18,7 @@ import type {
   ClaimRequest,
   ClaimResult,
   IdempotencyStore,
+  IdempotentAnswer,
   PurgeOptions,
   StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
@@ -51,8 +52,13 @@ export class PostgresStore
 
   constructor(readonly pool: Pool) {}
 
-  async append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    const stored = await appendToStream(this.pool, events, metadata, recordedAt, this.knownKeys);
+  async append(
+    events: readonly PendingEvent[],
+    metadata: EventMetadata,
+    recordedAt: number,
+    answer?: IdempotentAnswer,
+  ): Promise<StoredEvent[]> {
+    const stored = await appendToStream(this.pool, events, { metadata, recordedAt, answer }, this.knownKeys);
     this.commits.notify();
     return stored;
   }

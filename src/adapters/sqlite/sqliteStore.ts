@@ -17,6 +17,7 @@ import {
   type ClaimRequest,
   type ClaimResult,
   type IdempotencyStore,
+  type IdempotentAnswer,
   type PurgeOptions,
   type StoredResponse,
 } from '../../application/ports/idempotencyStore.js';
@@ -106,8 +107,18 @@ export class SqliteStore
     return new SqliteStore(db);
   }
 
-  async append(pending: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]> {
-    const stored = await this.writes.run(() => this.appender.append(pending, metadata, recordedAt));
+  async append(
+    pending: readonly PendingEvent[],
+    metadata: EventMetadata,
+    recordedAt: number,
+    answer?: IdempotentAnswer,
+  ): Promise<StoredEvent[]> {
+    const stored = await this.writes.run(() => {
+      const appended = this.appender.append(pending, metadata, recordedAt);
+      // In the append's transaction: committed with the events, or not at all.
+      if (answer) this.idempotency.complete(answer.scope, answer.key, answer.response);
+      return appended;
+    });
     this.commits.notify();
     return stored;
   }

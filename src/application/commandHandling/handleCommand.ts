@@ -13,6 +13,7 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from '../ports/eventStore.js';
+import type { IdempotentAnswer } from '../ports/idempotencyStore.js';
 import type { Versioned } from '../ports/readModel.js';
 
 /**
@@ -42,6 +43,15 @@ export interface Command<R> {
   /** The answer when every attempt lost its race; 503 `unavailable` unless said otherwise. */
   exhausted?: () => AppError;
   idempotencyKey?: string | undefined;
+  /** The idempotency answer to keep with the events, for the result decided (see `AnswerInWrite`). */
+  answer?: AnswerInWrite<R> | undefined;
+}
+
+/** How a command keeps its idempotency answer in the append that commits its result. */
+export interface AnswerInWrite<R> {
+  recordFor(result: R): IdempotentAnswer;
+  /** The append holding the record has committed. */
+  committed(): void;
 }
 
 /** The lock that a sector's writers queue on. */
@@ -98,7 +108,8 @@ async function decideAndAppend<R>(deps: Dependencies, caller: Caller, command: C
     requestId: caller.requestId,
     ...(command.idempotencyKey ? { idempotencyKey: command.idempotencyKey } : {}),
   };
-  await deps.events.append(withExpectedVersions(events, versions), metadata, now);
+  await deps.events.append(withExpectedVersions(events, versions), metadata, now, command.answer?.recordFor(result));
+  command.answer?.committed();
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../errors/catalogue.js';
-import { handleCommand, sectorLock } from '../commandHandling/handleCommand.js';
+import { handleCommand, sectorLock, type AnswerInWrite } from '../commandHandling/handleCommand.js';
 import type { BookingView, CreateBookingInput } from '../contracts/bookings.js';
 import type { WaitlistEntryView } from '../contracts/waitlist.js';
 import { idempotencyScopeOf, type Caller, type Dependencies } from '../dependencies.js';
@@ -105,11 +105,15 @@ export async function createBooking(
     idempotencyScopeOf(caller),
     idempotencyKey,
     input,
-    async () => {
+    async (inWrite) => {
       const guestId = await matchGuest(deps, input.restaurantId, input);
       const request = { ...input, ...channel, guestId };
+      const answer = inWrite && {
+        recordFor: (view: BookingView) => inWrite.recordOf({ status: 201, body: present.booking(view) }),
+        committed: () => inWrite.committed(),
+      };
       try {
-        return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey, early)) };
+        return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey, early, answer)) };
       } catch (error) {
         if (!isAppError(error) || error.code !== 'no_capacity') throw error;
         // Asked to wait rather than be refused: the party joins the sector's waitlist.
@@ -154,6 +158,7 @@ async function book(
   caller: Caller,
   idempotencyKey: string | undefined,
   early: EarlyRead | undefined,
+  answer: AnswerInWrite<BookingView> | undefined,
 ): Promise<BookingView> {
   const sectorId = input.sectorId ?? (await planSeating(deps.reads, input, 1, deps.caches)).candidates[0]!.sectorId;
   const lock = sectorLock(sectorId);
@@ -161,6 +166,7 @@ async function book(
   return handleCommand(deps, caller, {
     lock,
     idempotencyKey,
+    answer,
     decide: async (_state, now) => {
       // What was read before queuing is what a read now would see, if no writer of this process has left the lock since:
       // one round trip less. Only on the first attempt: a retry follows a lost race, and reads afresh.

@@ -2,6 +2,7 @@ import { bookingIdOf, isBookingEvent, type BookingEvent } from '../../domain/boo
 import { blackoutIdOf, isBlackoutEvent, type BlackoutEvent } from '../../domain/blackouts/blackout.js';
 import type { SetupEvent } from '../../domain/restaurants/restaurant.js';
 import { entryIdOf, isWaitlistEvent, type WaitlistEvent } from '../../domain/waitlist/waitlistEntry.js';
+import type { IdempotentAnswer } from './idempotencyStore.js';
 
 export type DomainEvent = BookingEvent | SetupEvent | BlackoutEvent | WaitlistEvent;
 
@@ -34,10 +35,12 @@ export interface StoredEvent {
 
 /**
  * Append-only log. `append` writes every event or none, and updates the read
- * models in the same step, so a read right after a write sees it.
+ * models in the same step, so a read right after a write sees it. With `answer`,
+ * the same step completes that claimed idempotency record: a booking is never
+ * kept without the answer its key replays, even if the process dies right after.
  */
 export interface EventStore {
-  append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number): Promise<StoredEvent[]>;
+  append(events: readonly PendingEvent[], metadata: EventMetadata, recordedAt: number, answer?: IdempotentAnswer): Promise<StoredEvent[]>;
   readStream(stream: string): Promise<StoredEvent[]>;
 }
 

@@ -3,6 +3,13 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/** A claimed record's answer, to be kept by the write that makes it true (see `EventStore.append`). */
+export interface IdempotentAnswer {
+  scope: string;
+  key: string;
+  response: StoredResponse;
+}
+
 export type ClaimResult =
   { outcome: 'claimed' } | { outcome: 'in_progress' } | { outcome: 'mismatch' } | { outcome: 'completed'; response: StoredResponse };
 
