@@ -22,20 +22,37 @@ function diesAfterAppend(store: Store): Store {
   });
 }
 
+/** The store as a process sees it whose append commits but whose acknowledgement is lost on the way back (a dropped connection). */
+function losesAcknowledgement(store: Store): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (property === 'append')
+        return async (...args: Parameters<Store['append']>) => {
+          await target.append(...args);
+          throw new Error('connection reset after the commit');
+        };
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 const CREATE = { ...DEMO, partySize: 2, durationMinutes: 60 };
 /** Past the lease of an unfinished claim (30 s), after which a retry may claim the key again. */
 const LEASE_LAPSED_MS = 31_000;
 
 describe.each([
+  { name: 'memory', skip: false },
   { name: 'sqlite', skip: false },
   { name: 'postgres', skip: !postgres },
-])('an Idempotency-Key create on $name whose process dies right after the append', ({ name, skip }) => {
+])('an Idempotency-Key create on $name that fails once its booking has committed', ({ name, skip }) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function opened(): Promise<Store> {
+    if (name === 'memory') return (await openStore({ store: 'memory', dataDir: '.', databaseUrl: undefined })).store;
     if (name === 'sqlite') {
       const dataDir = await mkdtemp(join(tmpdir(), 'wokibrain-idem-'));
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -65,5 +82,20 @@ describe.each([
     const retried = await restarted.app.createBooking(CREATE, { actor: 'test' }, 'crash-retry-1');
     expect(retried).toMatchObject({ status: 201, replayed: true, body: { id: booked.body.id } });
     expect((await restarted.app.listDay(dayQuery, { actor: 'test' })).items).toHaveLength(seeded + 1);
+  });
+
+  it.skipIf(skip)('a create whose booking committed but whose call failed keeps its answer: the retry replays it', async () => {
+    const store = await opened();
+    const clock = { now: () => Date.UTC(2025, 9, 20, 12) };
+    const healthy = composeOn(store, name, { clock });
+    await healthy.app.seedDemo({ actor: 'test' });
+    const dayQuery = { restaurantId: DEMO.restaurantId, sectorId: DEMO.sectorId, date: DEMO.date };
+    const seeded = (await healthy.app.listDay(dayQuery, { actor: 'test' })).items.length;
+    const failing = composeOn(losesAcknowledgement(store), name, { clock });
+    await expect(failing.app.createBooking(CREATE, { actor: 'test' }, 'lost-ack-1')).rejects.toThrow(/connection reset/);
+
+    const retried = await healthy.app.createBooking(CREATE, { actor: 'test' }, 'lost-ack-1');
+    expect(retried).toMatchObject({ status: 201, replayed: true });
+    expect((await healthy.app.listDay(dayQuery, { actor: 'test' })).items).toHaveLength(seeded + 1);
   });
 });

@@ -44,7 +44,8 @@ export class MemoryIdempotency implements IdempotencyStore {
   }
 
   async release(scope: string, key: string): Promise<void> {
-    this.records.delete(recordId(scope, key));
+    const id = recordId(scope, key);
+    if (this.records.get(id)?.response === null) this.records.delete(id);
   }
 
   purgeExpired(now: number, options?: PurgeOptions): Promise<number> {

@@ -68,7 +68,8 @@ export function completeStatement(params: Params, { scope, key, response }: Idem
 }
 
 export async function release(db: Queryable, scope: string, key: string): Promise<void> {
-  await db.query('DELETE FROM idempotency WHERE scope = $1 AND key = $2', [scope, key]);
+  // Never an answer already kept: an append that committed may still have failed on its way back (see the port).
+  await db.query('DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND response IS NULL AND response_z IS NULL', [scope, key]);
 }
 
 /**

@@ -31,7 +31,11 @@ export interface ClaimRequest {
 export interface IdempotencyStore {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
-  /** Forget a claim whose request failed, so that a retry runs again. */
+  /**
+   * Forget a claim whose request failed, so that a retry runs again; never a record
+   * already answered: an append that kept its answer (see `EventStore.append`) may
+   * have committed and still failed on its way back to the caller.
+   */
   release(scope: string, key: string): Promise<void>;
   /**
    * Deletes expired records in batches of at most `batchSize` (default 1000), each a
