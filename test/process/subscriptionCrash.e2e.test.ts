@@ -53,7 +53,7 @@ async function crashAndResume(rig: SubscriptionRig): Promise<CrashRun> {
     children.push(second);
     const handled = () => new Set([...handledPositions(firstFile), ...handledPositions(secondFile)]);
     await waitUntil(() => appended.every((position) => handled().has(position)), 'every event handled', 20_000).catch(explain(second));
-    const order = (await rig.store.readCommitted(null, EVENTS + 10)).map((event) => event.cursor);
+    const order = (await rig.store.readCommitted(null, EVENTS + 10)).events.map((event) => event.cursor);
     await waitUntil(async () => (await rig.store.checkpointOf(SUBSCRIPTION)) === order.at(-1), 'the last checkpoint', 5_000);
     await second.stop();
     return { appended, order, byFirst: handledPositions(firstFile), bySecond: handledPositions(secondFile), checkpoints };

@@ -29,7 +29,7 @@ export function describeSubscriptionConformance(store: () => SubscriptionStore, 
     let read: CommittedEvent[] = [];
     await until(
       async () => {
-        read = await store().readCommitted(after, 1_000_000);
+        read = (await store().readCommitted(after, 1_000_000)).events;
         const positions = new Set(read.map((event) => event.position));
         return wanted.every((position) => positions.has(position));
       },
@@ -55,18 +55,18 @@ export function describeSubscriptionConformance(store: () => SubscriptionStore, 
 
       const paged: CommittedEvent[] = [];
       for (let after = start; ;) {
-        const page = await store().readCommitted(after, 2);
+        const page = (await store().readCommitted(after, 2)).events;
         expect(page.length).toBeLessThanOrEqual(2);
         paged.push(...page);
         if (page.length < 2) break;
         after = page.at(-1)!.cursor;
       }
       expect(paged).toEqual(all);
-      expect(await store().readCommitted(all.at(-1)!.cursor, 10)).toEqual([]);
-      expect(await store().readCommitted(start, 0)).toEqual([]);
+      expect((await store().readCommitted(all.at(-1)!.cursor, 10)).events).toEqual([]);
+      expect((await store().readCommitted(start, 0)).events).toEqual([]);
       expect(await store().committedEnd()).toBe(all.at(-1)!.cursor);
       // From the log's start, the same events come last.
-      expect((await store().readCommitted(null, 1_000_000)).slice(-all.length)).toEqual(all);
+      expect((await store().readCommitted(null, 1_000_000)).events.slice(-all.length)).toEqual(all);
     });
 
     it('creates a subscription at the log start or at a cursor, and an existing checkpoint wins', async () => {
@@ -80,11 +80,11 @@ export function describeSubscriptionConformance(store: () => SubscriptionStore, 
       expect(await store().claimLease(fromEnd, 'a', T, LEASE_MS, end)).toEqual({ held: true, checkpoint: end });
       expect(await store().checkpointOf(fromEnd)).toBe(end);
       // Starting at the end skips the history: nothing up to it is read again.
-      const history = await store().readCommitted(null, 1_000_000);
+      const history = (await store().readCommitted(null, 1_000_000)).events;
       const upToEnd = history.slice(0, history.findIndex((event) => event.cursor === end) + 1);
       expect(upToEnd.length).toBeGreaterThan(0);
       const seenBefore = new Set(upToEnd.map((event) => event.position));
-      expect((await store().readCommitted(end, 1_000_000)).filter((event) => seenBefore.has(event.position))).toEqual([]);
+      expect((await store().readCommitted(end, 1_000_000)).events.filter((event) => seenBefore.has(event.position))).toEqual([]);
 
       // Claimed again, by the holder or after expiry by another, with another start: the stored checkpoint stays.
       expect(await store().claimLease(fromEnd, 'a', T + 1, LEASE_MS, null)).toEqual({ held: true, checkpoint: end });

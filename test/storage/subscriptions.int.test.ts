@@ -94,7 +94,8 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
 
     // The higher position is committed, the lower is not: a reader must see neither yet.
     await pollWhile(300, async () => {
-      const read = await store.readCommitted(start, 100);
+      const { events: read, heldBack } = await store.readCommitted(start, 100);
+      expect(heldBack).toBe(true);
       expect(read.map((event) => event.position)).not.toContain(higher);
       expect(delivered.map((event) => event.position)).not.toContain(higher);
     });
@@ -103,7 +104,29 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
     await until(() => delivered.length >= 2, 'both events');
     await subscription.stop();
     expect(delivered.map((event) => event.position)).toEqual([lower, higher]);
-    expect((await store.readCommitted(start, 100)).map((event) => event.position)).toEqual([lower, higher]);
+    expect((await store.readCommitted(start, 100)).events.map((event) => event.position)).toEqual([lower, higher]);
+    expect(errors).toEqual([]);
+  });
+
+  it('caughtUp waits for a commit held back behind a transaction still running', async () => {
+    const { delivered, errors, subscription } = await recordingSubscriber();
+    const [early, late] = [await writer(), await writer()];
+    await early.query('BEGIN');
+    const lower = await insertEvent(early);
+    await late.query('BEGIN');
+    const higher = await insertEvent(late);
+    await late.query('COMMIT');
+
+    // Called with `higher` committed: it must not resolve before `higher` is handled, which waits for `lower`.
+    let resolved = false;
+    const waiting = subscription.caughtUp().then(() => (resolved = true));
+    await pollWhile(300, async () => {
+      expect(resolved).toBe(false);
+    });
+    await early.query('COMMIT');
+    await waiting;
+    expect(delivered.map((event) => event.position)).toEqual(expect.arrayContaining([lower, higher]));
+    await subscription.stop();
     expect(errors).toEqual([]);
   });
 
@@ -119,7 +142,8 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
     const higher = await insertEvent(first);
     await second.query('COMMIT');
     await pollWhile(200, async () => {
-      expect(await store.readCommitted(start, 100)).toEqual([]);
+      // Held back, and said so: a committed event is behind a transaction still running.
+      expect(await store.readCommitted(start, 100)).toEqual({ events: [], heldBack: true });
     });
     await first.query('COMMIT');
     await until(() => delivered.length >= 2, 'both events');
@@ -173,9 +197,9 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
        RETURNING position`,
     );
     const [byTen, byNine] = inserted.rows.map((row) => Number(row.position)) as [number, number];
-    const firstTwo = await store.readCommitted(null, 2);
+    const firstTwo = (await store.readCommitted(null, 2)).events;
     expect(firstTwo.map((event) => event.position)).toEqual([byNine, byTen]);
-    expect((await store.readCommitted(firstTwo[0]!.cursor, 1)).map((event) => event.position)).toEqual([byTen]);
+    expect((await store.readCommitted(firstTwo[0]!.cursor, 1)).events.map((event) => event.position)).toEqual([byTen]);
     expectIncreasing(firstTwo.map((event) => event.cursor));
   });
 });

@@ -26,7 +26,7 @@ import { MemoryLog } from './appendToStream.js';
 import { MemoryIdempotency } from './idempotency.js';
 import { MemoryProjections } from './projections.js';
 import { MemoryReadModel } from './readModel.js';
-import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import type { CommittedRead, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { MemorySubscriptions } from './subscriptions.js';
 
 /**
@@ -149,7 +149,7 @@ export class MemoryStore
     return this.idempotency.purgeExpired(now, options);
   }
 
-  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
+  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedRead> {
     return this.subscriptions.readCommitted(after, limit);
   }
 

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../application/ports/eventStore.js';
-import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import type { CommittedRead, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import { positionCursor, positionOf, withPositionCursors } from '../positionCursors.js';
 
@@ -20,11 +20,12 @@ export class MemorySubscriptions implements SubscriptionStore {
 
   constructor(private readonly log: () => readonly StoredEvent[]) {}
 
-  async readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
-    if (limit <= 0) return [];
+  async readCommitted(after: LogCursor | null, limit: number): Promise<CommittedRead> {
+    if (limit <= 0) return { events: [], heldBack: false };
     const events = this.log();
     const from = firstAfter(events, positionOf(after));
-    return withPositionCursors(events.slice(from, from + limit).map((event) => structuredClone(event)));
+    // Appends are applied whole and in position order: nothing committed is ever behind one still running.
+    return { events: withPositionCursors(events.slice(from, from + limit).map((event) => structuredClone(event))), heldBack: false };
   }
 
   async committedEnd(): Promise<LogCursor | null> {

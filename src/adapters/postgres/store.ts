@@ -24,7 +24,7 @@ import type {
 } from '../../application/ports/idempotencyStore.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
 import type { ReadModel, RestaurantAndSector, SectorWithRevision, Versioned } from '../../application/ports/readModel.js';
-import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import type { CommittedRead, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import type { GuestContacts, GuestStore } from '../../application/ports/guestStore.js';
 import type { GuestProfile } from '../../domain/guests/guestProfile.js';
@@ -224,7 +224,7 @@ export class PostgresStore
     return idempotency.purgeExpired(this.pool, now, options);
   }
 
-  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
+  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedRead> {
     return subscriptions.readCommitted(this.pool, after, limit);
   }
 

@@ -1,4 +1,4 @@
-import type { CommittedEvent, LeaseClaim, LogCursor } from '../../application/ports/eventSubscriptions.js';
+import type { CommittedRead, LeaseClaim, LogCursor } from '../../application/ports/eventSubscriptions.js';
 import type { Queryable } from './db.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './projections.js';
 
@@ -40,20 +40,35 @@ const LOG_START: CursorParts = { transactionId: '0', position: '0' };
 
 const BELOW_HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
-export async function readCommitted(db: Queryable, after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
-  if (limit <= 0) return [];
+/**
+ * One statement, so that the horizon, the rows and whether any committed row was
+ * held back all come from the same snapshot: a row at or above the horizon that
+ * this snapshot sees has committed, behind a transaction still running. The
+ * flag's row is there even when no event is, hence the outer join.
+ */
+export async function readCommitted(db: Queryable, after: LogCursor | null, limit: number): Promise<CommittedRead> {
+  if (limit <= 0) return { events: [], heldBack: false };
   const from = after === null ? LOG_START : decodeCursor(after);
-  // One statement, so the horizon and the rows come from the same snapshot. The id goes out
-  // as text under another name: ORDER BY a bare output name would sort the text ('10' < '9').
-  const result = await db.query<EventRow & { xid: string }>(
-    `SELECT transaction_id::text AS xid, ${EVENT_COLUMNS}
-     FROM events
-     WHERE ${BELOW_HORIZON} AND (transaction_id, position) > ($1::xid8, $2::bigint)
-     ORDER BY events.transaction_id, events.position
-     LIMIT $3`,
+  // The id goes out as text under another name: ORDER BY a bare output name would sort the text ('10' < '9').
+  // Every row carries the flag; the one row of a page with no event has nothing else (xid null).
+  const result = await db.query<EventRow & { held_back: boolean; xid: string | null }>(
+    `SELECT held.back AS held_back, page.*
+     FROM (SELECT EXISTS (SELECT 1 FROM events WHERE NOT (${BELOW_HORIZON})) AS back) AS held
+     LEFT JOIN LATERAL (
+       SELECT transaction_id AS commit_order, transaction_id::text AS xid, ${EVENT_COLUMNS}
+       FROM events
+       WHERE ${BELOW_HORIZON} AND (transaction_id, position) > ($1::xid8, $2::bigint)
+       ORDER BY events.transaction_id, events.position
+       LIMIT $3
+     ) AS page ON true
+     ORDER BY page.commit_order, page.position`,
     [from.transactionId, from.position, limit],
   );
-  return result.rows.map((row) => ({ ...toStoredEvent(row), cursor: encodeCursor(row.xid, row.position) }));
+  const heldBack = result.rows[0]?.held_back === true;
+  const events = result.rows
+    .filter((row) => row.xid !== null)
+    .map((row) => ({ ...toStoredEvent(row), cursor: encodeCursor(row.xid!, row.position) }));
+  return { events, heldBack };
 }
 
 export async function committedEnd(db: Queryable): Promise<LogCursor | null> {

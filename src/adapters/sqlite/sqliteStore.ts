@@ -25,7 +25,7 @@ import type { GuestContacts, GuestStore } from '../../application/ports/guestSto
 import type { GuestProfile } from '../../domain/guests/guestProfile.js';
 import type { Booking } from '../../domain/bookings/booking.js';
 import type { AccessStore, Membership, StoredApiKey, StoredRefreshToken, StoredUser } from '../../application/ports/accessStore.js';
-import type { CommittedEvent, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
+import type { CommittedRead, LeaseClaim, LogCursor, SubscriptionStore } from '../../application/ports/eventSubscriptions.js';
 import { CommitListeners } from '../commitListeners.js';
 import { positionOf, withPositionCursors } from '../positionCursors.js';
 import { SqliteAccess } from './access.js';
@@ -249,8 +249,9 @@ export class SqliteStore
 
   // Subscriptions: the log in position order is the committed order (see subscriptions.ts).
 
-  async readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]> {
-    return withPositionCursors(await this.readAll(positionOf(after), limit));
+  async readCommitted(after: LogCursor | null, limit: number): Promise<CommittedRead> {
+    // One writer at a time: positions commit in order, and nothing committed is behind one still running.
+    return { events: withPositionCursors(await this.readAll(positionOf(after), limit)), heldBack: false };
   }
 
   async committedEnd(): Promise<LogCursor | null> {

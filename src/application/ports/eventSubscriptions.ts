@@ -12,6 +12,17 @@ export interface CommittedEvent extends StoredEvent {
   cursor: LogCursor;
 }
 
+/** A read of the committed log. */
+export interface CommittedRead {
+  events: CommittedEvent[];
+  /**
+   * Whether the read left out events already committed, to keep the order (on
+   * PostgreSQL: commits above the horizon, behind a transaction still running).
+   * A short read that held nothing back reached the end of the log as it was.
+   */
+  heldBack: boolean;
+}
+
 export type LeaseClaim = { held: true; checkpoint: LogCursor | null } | { held: false };
 
 /**
@@ -24,7 +35,7 @@ export interface SubscriptionStore {
    * an order that never goes back and never skips an event whose transaction
    * committed after a later position was read.
    */
-  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedEvent[]>;
+  readCommitted(after: LogCursor | null, limit: number): Promise<CommittedRead>;
   /** The cursor of the last committed event now, `null` for an empty log. */
   committedEnd(): Promise<LogCursor | null>;
   /**

@@ -30,6 +30,8 @@ export interface RunningSubscription {
 }
 
 const MAX_RETRY_MS = 30_000;
+/** How soon to read again after a read that held committed events back (see `CommittedRead`). */
+const HELD_BACK_POLL_MS = 20;
 
 /**
  * Delivers every committed event, in the store's committed order, to `handler`,
@@ -143,11 +145,12 @@ class SubscriptionRunner {
       if (this.renewalDue() && !(await this.renew(checkpoint))) return;
       const covered = [...this.waiters];
       this.pause.clearHint();
-      const batch = await this.store.readCommitted(checkpoint, this.batchSize);
+      const { events: batch, heldBack } = await this.store.readCommitted(checkpoint, this.batchSize);
       if (batch.length === 0) {
         this.failures = 0;
-        this.settleWaiters(covered);
-        await this.pause.sleep(Math.min(this.pollMs, this.untilRenewal()), true);
+        if (!heldBack) this.settleWaiters(covered);
+        // Held back: what was left out has committed already, and its hint is spent; look again soon.
+        await this.pause.sleep(Math.min(heldBack ? HELD_BACK_POLL_MS : this.pollMs, this.pollMs, this.untilRenewal()), true);
         continue;
       }
       const outcome = await this.handle(batch, checkpoint);
@@ -158,8 +161,8 @@ class SubscriptionRunner {
         continue;
       }
       this.failures = 0;
-      // A short batch reached the end as it was when the read began.
-      if (batch.length < this.batchSize && !this.stopping) this.settleWaiters(covered);
+      // A short batch that held nothing back reached the end as it was when the read began.
+      if (batch.length < this.batchSize && !heldBack && !this.stopping) this.settleWaiters(covered);
     }
   }
 
