@@ -81,9 +81,8 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
     }
   }
 
-  it('does not show a commit while a lower position is still uncommitted, then shows both in position order', async () => {
-    const start = await store.committedEnd();
-    const { delivered, errors, subscription } = await recordingSubscriber();
+  /** Two writers: the lower position's transaction left open (`early`), the higher one's committed. */
+  async function higherCommittedLowerOpen(): Promise<{ early: pg.Client; lower: number; higher: number }> {
     const [early, late] = [await writer(), await writer()];
     await early.query('BEGIN');
     const lower = await insertEvent(early);
@@ -91,6 +90,13 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
     const higher = await insertEvent(late);
     expect(higher).toBeGreaterThan(lower);
     await late.query('COMMIT');
+    return { early, lower, higher };
+  }
+
+  it('does not show a commit while a lower position is still uncommitted, then shows both in position order', async () => {
+    const start = await store.committedEnd();
+    const { delivered, errors, subscription } = await recordingSubscriber();
+    const { early, lower, higher } = await higherCommittedLowerOpen();
 
     // The higher position is committed, the lower is not: a reader must see neither yet.
     await pollWhile(300, async () => {
@@ -110,12 +116,7 @@ describe.skipIf(!available)('PostgreSQL subscriptions: commits out of position o
 
   it('caughtUp waits for a commit held back behind a transaction still running', async () => {
     const { delivered, errors, subscription } = await recordingSubscriber();
-    const [early, late] = [await writer(), await writer()];
-    await early.query('BEGIN');
-    const lower = await insertEvent(early);
-    await late.query('BEGIN');
-    const higher = await insertEvent(late);
-    await late.query('COMMIT');
+    const { early, lower, higher } = await higherCommittedLowerOpen();
 
     // Called with `higher` committed: it must not resolve before `higher` is handled, which waits for `lower`.
     let resolved = false;
