@@ -116,4 +116,46 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
     // Not vacuous: many runs kept seatings of three tables or more, where ids of two types interleave.
     expect(combined).toBeGreaterThan(50);
   });
+
+  /** Tables that each seat one exact number (a 6-top that takes only 6): the search keeps reachable sums as bits. */
+  const fixedRoomArb = fc
+    .record({
+      factor: fc.integer({ min: 1, max: 3 }),
+      sizes: fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 7 }),
+      picked: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+      offBy: fc.constantFrom(0, 0, 0, 1, -1),
+      blocks: fc.array(fc.record({ table: fc.nat(), at: fc.integer({ min: 0, max: 15 }), quarters: fc.integer({ min: 1, max: 6 }) }), {
+        maxLength: 4,
+      }),
+      limit: fc.integer({ min: 1, max: 8 }),
+      prefer: fc.constantFrom<'earliest' | 'flush'>('earliest', 'flush'),
+    })
+    .map(({ factor, sizes, picked, offBy, blocks, limit, prefer }) => {
+      const tables: GenTable[] = sizes.map((size, i) => ({ id: `T${i + 1}`, minSize: size * factor, maxSize: size * factor }));
+      // Mostly the seats of some of the tables, so that an exact sum exists; sometimes one off.
+      const party = tables.reduce((sum, table, i) => sum + (picked[i] ? table.maxSize : 0), 0) + offBy;
+      const seatBlocks: SeatBlock[] = blocks.map(({ table, at, quarters }, i) => ({
+        tableId: tables[table % tables.length]!.id,
+        start: OPEN + at * 15 * MINUTE,
+        end: OPEN + (at + quarters) * 15 * MINUTE,
+        source: { kind: 'booking', id: `b${i}` },
+      }));
+      return { tables, partySize: Math.max(1, party), blocks: seatBlocks, limit, prefer };
+    });
+
+  it('on tables of exact sizes finds exactly what exhaustive enumeration finds, sums past 32 units included', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(fixedRoomArb, ({ tables, partySize, blocks, limit, prefer }) => {
+        const durationMinutes = 60;
+        const request = { zone: 'UTC', windows: service, service, prefer, partySize, durationMinutes, tables, blocks, limit };
+        const expected = bruteForceSeatings(tables, blocks, { service, windows: service }, prefer, partySize, durationMinutes, limit);
+        expect(discoverSeatings(request).map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
+        if (expected.length > 0) found++;
+      }),
+      { numRuns: 400 },
+    );
+    // Not vacuous: many parties were exactly a sum of some tables.
+    expect(found).toBeGreaterThan(100);
+  });
 });

@@ -6,6 +6,12 @@ export interface CapacityType {
 
 const UNREACHABLE = 0x7fffffff;
 
+/** What the search asks of the tables free at a start (see `CapacityOracle`). */
+export interface SeatingOracle {
+  least(j: number, tables: number, sum: number): number;
+  leastAtLeast(j: number, tables: number, sum: number): number;
+}
+
 /**
  * Which capacities a choice of tables can still reach, answered in O(1): for the
  * types `j..` (with `counts[j]` tables free of type j), the least Σ minSize of any
@@ -18,7 +24,7 @@ const UNREACHABLE = 0x7fffffff;
  * pruning heuristics, is what bounds the search when no combination exists or the
  * only ones are rare (subset-sum-like capacities).
  */
-export class CapacityOracle {
+export class CapacityOracle implements SeatingOracle {
   private readonly width: number;
   private readonly rows: number;
   /**

@@ -1,6 +1,7 @@
 import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
 import { addRank, IdOrder, removeRank } from './idOrder.js';
-import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType } from './capacityOracle.js';
+import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType, type SeatingOracle } from './capacityOracle.js';
+import { FixedSizeOracle } from './fixedSizeOracle.js';
 import { compareRanks, type SeatingRank, type StartPreference } from './candidateOrder.js';
 import type { Steps } from './steps.js';
 
@@ -113,7 +114,7 @@ interface CountsGroup {
   /** Fewest of these tables whose Σ maxSize reaches the party: no choice of fewer can seat it here (MAX_SAFE_INTEGER: none can). */
   fewest: number;
   startIndices: number[];
-  oracle?: CapacityOracle;
+  oracle?: SeatingOracle;
   /** The table count `oracle` answers up to. */
   oracleTables: number;
 }
@@ -132,6 +133,8 @@ class SeatingSearch {
   private readonly unit: number;
   /** The types with maxSize in `unit`s, for the oracles and the count walk. */
   private readonly scaled: CapacityType[];
+  /** Every table seats one exact number of guests: the oracles keep reachable sums as bits (see `FixedSizeOracle`). */
+  private readonly fixedSizes: boolean;
   /** Σ maxSize (in units) a seating must reach: the party, rounded up. */
   private readonly lowest: number;
   /** Σ maxSize (in units) below this is tracked exactly by the oracles (every fewest-table class lies below it). */
@@ -172,6 +175,7 @@ class SeatingSearch {
     this.unit = this.types.reduce((g, type) => gcd(g, type.maxSize), 0);
     this.scaled = this.types.map((type) => ({ minSize: type.minSize, maxSize: type.maxSize / this.unit }));
     this.lowest = Math.ceil(this.partySize / this.unit);
+    this.fixedSizes = this.types.every((type) => type.minSize === type.maxSize);
     this.cap = this.lowest + this.scaled[0]!.maxSize;
     this.groupOfStart = new Array<CountsGroup | undefined>(this.starts.length);
     this.rankedAt = new Array<(RankedTables | undefined)[] | undefined>(this.starts.length);
@@ -279,8 +283,22 @@ class SeatingSearch {
     for (const group of this.groups) {
       if (k <= group.oracleTables || k < group.fewest || k > group.total) continue;
       group.oracleTables = this.best.length === 0 ? k : Math.max(k, Math.ceil(1.5 * group.oracleTables));
-      group.oracle = new CapacityOracle(this.scaled, group.counts, group.oracleTables, this.lowest, this.cap, this.partySize, this.scratch);
-      if (this.pauseDue(((group.oracleTables + 1) * (this.cap + 1) * this.types.length) / 1000)) yield;
+      const cells = (group.oracleTables + 1) * (this.cap + 1) * this.types.length;
+      if (this.fixedSizes) {
+        group.oracle = new FixedSizeOracle(this.scaled, group.counts, group.oracleTables, this.unit, this.partySize);
+        if (this.pauseDue(cells / 32_000)) yield;
+      } else {
+        group.oracle = new CapacityOracle(
+          this.scaled,
+          group.counts,
+          group.oracleTables,
+          this.lowest,
+          this.cap,
+          this.partySize,
+          this.scratch,
+        );
+        if (this.pauseDue(cells / 1000)) yield;
+      }
     }
   }
 
