@@ -4,7 +4,8 @@ export interface CapacityType {
   maxSize: number;
 }
 
-const UNREACHABLE = 0x7fffffff;
+/** The least Σ minSize of a cell no choice reaches. */
+export const UNREACHABLE = 0x7fffffff;
 
 /** What the search asks of the tables free at a start (see `CapacityOracle`). */
 export interface SeatingOracle {

@@ -1,6 +1,4 @@
-import type { CapacityType, SeatingOracle } from './capacityOracle.js';
-
-const UNREACHABLE = 0x7fffffff;
+import { UNREACHABLE, type CapacityType, type SeatingOracle } from './capacityOracle.js';
 
 /**
  * `CapacityOracle`'s answers when every table seats one exact number of guests
@@ -29,8 +27,7 @@ export class FixedSizeOracle implements SeatingOracle {
     this.rows = maxTables + 1;
     this.words = (highest >>> 5) + 1;
     const layers = types.length + 1;
-    const rowWords = this.words;
-    this.bits = new Int32Array(layers * this.rows * rowWords);
+    this.bits = new Int32Array(layers * this.rows * this.words);
     // No types: zero tables sum to zero.
     this.bits[this.rowAt(types.length, 0)] = 1;
     for (let j = types.length - 1; j >= 0; j--) {
