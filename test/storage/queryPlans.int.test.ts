@@ -12,6 +12,7 @@ import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { openPostgresStore } from '../../src/adapters/postgres/openPostgresStore.js';
 import { POSTGRES_HOT_QUERIES } from '../../src/adapters/postgres/readModel.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
+import { READ_COMMITTED } from '../../src/adapters/postgres/subscriptions.js';
 import { POSTGRES_URL, postgresAvailable } from '../support/services.js';
 
 /**
@@ -27,7 +28,7 @@ const TABLES = 10;
 const DAYS = 40;
 /** Day 30 of the history, 20:00 UTC: what a discover or create asks for. */
 const SPAN = { start: 30 * DAY_MS + 20 * 3_600_000, end: 31 * DAY_MS };
-const LARGE_TABLES = ['booking_seats', 'bookings', 'blackouts', 'waitlist'];
+const LARGE_TABLES = ['booking_seats', 'bookings', 'blackouts', 'waitlist', 'events'];
 
 type Expectation = { uses: string[] };
 
@@ -225,7 +226,13 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
        FROM generate_series(0, $1 - 1) s, generate_series(0, $2 - 1) d, generate_series(0, $3 - 1) t`,
       [SECTORS, DAYS, TABLES],
     );
-    await store.pool.query('ANALYZE booking_seats, bookings, blackouts, waitlist');
+    // The log: a subscriber reads a page of it after its cursor every few hundred milliseconds.
+    await store.pool.query(
+      `INSERT INTO events (stream, version, type, data, metadata, recorded_at)
+       SELECT 'booking-' || n, 1, 'BookingCreated', '{}'::jsonb, '{"actor":"plans"}'::jsonb, n FROM generate_series(1, $1) n`,
+      [SECTORS * DAYS * TABLES],
+    );
+    await store.pool.query('ANALYZE booking_seats, bookings, blackouts, waitlist, events');
   }, 120_000);
 
   afterAll(async () => {
@@ -259,6 +266,20 @@ describe.runIf(pgAvailable)('PostgreSQL: the hot queries read through their inde
   it.each(Object.keys(EXPECTED_POSTGRES) as (keyof typeof POSTGRES_HOT_QUERIES)[])('%s', async (name) => {
     const root = await planOf(name);
     expect(postgresProblems(root, EXPECTED_POSTGRES[name]), JSON.stringify(root, null, 1)).toEqual([]);
+  });
+
+  it("a subscriber's read of the log (and whether it held commits back)", async () => {
+    // A cursor 20,000 events in: the page after it, and the held-back check, both through the commit-order index.
+    const { rows } = await store.pool.query<{ xid: string; position: string }>(
+      'SELECT transaction_id::text AS xid, position FROM events ORDER BY transaction_id, position LIMIT 1 OFFSET 20000',
+    );
+    const result = await store.pool.query<{ 'QUERY PLAN': [{ Plan: PgPlanNode }] }>(`EXPLAIN (FORMAT JSON) ${READ_COMMITTED}`, [
+      rows[0]!.xid,
+      rows[0]!.position,
+      100,
+    ]);
+    const root = result.rows[0]!['QUERY PLAN'][0].Plan;
+    expect(postgresProblems(root, { uses: ['events_commit_order'] }), JSON.stringify(root, null, 1)).toEqual([]);
   });
 
   it('fails the check when an index is missing', async () => {

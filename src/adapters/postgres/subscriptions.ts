@@ -41,18 +41,14 @@ const LOG_START: CursorParts = { transactionId: '0', position: '0' };
 const BELOW_HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 /**
- * One statement, so that the horizon, the rows and whether any committed row was
- * held back all come from the same snapshot: a row at or above the horizon that
- * this snapshot sees has committed, behind a transaction still running. The
- * flag's row is there even when no event is, hence the outer join.
+ * A subscriber's read ($1, $2: the cursor; $3: the page), one statement, so that
+ * the horizon, the rows and whether any committed row was held back all come from
+ * the same snapshot: a row at or above the horizon that this snapshot sees has
+ * committed, behind a transaction still running. The flag's row is there even when
+ * no event is, hence the outer join. The id goes out as text under another name:
+ * ORDER BY a bare output name would sort the text ('10' < '9').
  */
-export async function readCommitted(db: Queryable, after: LogCursor | null, limit: number): Promise<CommittedRead> {
-  if (limit <= 0) return { events: [], heldBack: false };
-  const from = after === null ? LOG_START : decodeCursor(after);
-  // The id goes out as text under another name: ORDER BY a bare output name would sort the text ('10' < '9').
-  // Every row carries the flag; the one row of a page with no event has nothing else (xid null).
-  const result = await db.query<EventRow & { held_back: boolean; xid: string | null }>(
-    `SELECT held.back AS held_back, page.*
+export const READ_COMMITTED = `SELECT held.back AS held_back, page.*
      FROM (SELECT EXISTS (SELECT 1 FROM events WHERE NOT (${BELOW_HORIZON})) AS back) AS held
      LEFT JOIN LATERAL (
        SELECT transaction_id AS commit_order, transaction_id::text AS xid, ${EVENT_COLUMNS}
@@ -61,9 +57,17 @@ export async function readCommitted(db: Queryable, after: LogCursor | null, limi
        ORDER BY events.transaction_id, events.position
        LIMIT $3
      ) AS page ON true
-     ORDER BY page.commit_order, page.position`,
-    [from.transactionId, from.position, limit],
-  );
+     ORDER BY page.commit_order, page.position`;
+
+export async function readCommitted(db: Queryable, after: LogCursor | null, limit: number): Promise<CommittedRead> {
+  if (limit <= 0) return { events: [], heldBack: false };
+  const from = after === null ? LOG_START : decodeCursor(after);
+  // Every row carries the flag; the one row of a page with no event has nothing else (xid null).
+  const result = await db.query<EventRow & { held_back: boolean; xid: string | null }>(READ_COMMITTED, [
+    from.transactionId,
+    from.position,
+    limit,
+  ]);
   const heldBack = result.rows[0]?.held_back === true;
   const events = result.rows
     .filter((row) => row.xid !== null)
