@@ -1,3 +1,5 @@
+import { hasSum, orShifted } from './sumBits.js';
+
 /** Tables that seat the same range are interchangeable for capacity: the search counts them instead of naming them. */
 export interface CapacityType {
   minSize: number;
@@ -318,19 +320,6 @@ function fixedSizesHold(types: readonly CapacityType[], counts: ArrayLike<number
   const words = (lowest >>> 5) + 1;
   const reached = new Int32Array(words);
   reached[0] = 1;
-  types.forEach((type, j) =>
-    forEachBundle(counts[j]!, (take) => {
-      const shift = take * type.maxSize;
-      if (shift > lowest) return;
-      const wordShift = shift >>> 5;
-      const bitShift = shift & 31;
-      // From the top down, so that each sum is moved from its value before this bundle.
-      for (let w = words - 1; w >= wordShift; w--) {
-        const from = w - wordShift;
-        const low = from > 0 && bitShift > 0 ? reached[from - 1]! >>> (32 - bitShift) : 0;
-        reached[w] = reached[w]! | (reached[from]! << bitShift) | low;
-      }
-    }),
-  );
-  return (reached[lowest >>> 5]! & (1 << (lowest & 31))) !== 0;
+  types.forEach((type, j) => forEachBundle(counts[j]!, (take) => orShifted(reached, 0, 0, words, take * type.maxSize, lowest)));
+  return hasSum(reached, 0, lowest);
 }

@@ -416,7 +416,7 @@ class SeatingSearch {
     const pickedRanks: number[] = [];
     // The same tables as sets: those picked, and laterSets[t]: the best tables of the used types from t on.
     const { words } = this.idOrder;
-    const pickedSet = this.idOrder.setOf();
+    const pickedSet = this.idOrder.emptySet();
     const laterSets = new Int32Array((used.length + 1) * words);
     for (let t = used.length - 1; t >= 0; t--) {
       const { prefixSets } = ranked[used[t]!]!;
@@ -443,7 +443,7 @@ class SeatingSearch {
       if (left === 0) {
         if (t + 1 === used.length) {
           const idRanks = Int32Array.from(pickedRanks).sort();
-          this.offer({ rank: { ...rank, flush, slack }, idRanks, idSet: this.idOrder.setOf(idRanks), startIndex, minSize, maxSize });
+          this.offer({ rank: { ...rank, flush, slack }, idRanks, idSet: pickedSet.slice(), startIndex, minSize, maxSize });
           return;
         }
         walk(t + 1, 0, counts[used[t + 1]!]!, flush, slack);

@@ -1,4 +1,5 @@
 import { UNREACHABLE, type CapacityType, type SeatingOracle } from './capacityOracle.js';
+import { hasSum, orShifted } from './sumBits.js';
 
 /**
  * `CapacityOracle`'s answers when every table seats one exact number of guests
@@ -38,7 +39,8 @@ export class FixedSizeOracle implements SeatingOracle {
         const take = Math.min(bundle, left);
         left -= take;
         // Descending counts: a source row is read before this bundle writes into it.
-        for (let r = maxTables - take; r >= 0; r--) this.orShifted(this.rowAt(j, r + take), this.rowAt(j, r), take * size, highest);
+        for (let r = maxTables - take; r >= 0; r--)
+          orShifted(this.bits, this.rowAt(j, r + take), this.rowAt(j, r), this.words, take * size, highest);
       }
     }
   }
@@ -46,8 +48,7 @@ export class FixedSizeOracle implements SeatingOracle {
   /** Least Σ minSize of `tables` tables from types `j..` with Σ maxSize exactly `sum`, as `CapacityOracle.least`. */
   least(j: number, tables: number, sum: number): number {
     if (tables > this.maxTables || sum < 0 || sum >= this.words * 32) return UNREACHABLE;
-    const at = this.rowAt(j, tables);
-    return (this.bits[at + (sum >>> 5)]! & (1 << (sum & 31))) !== 0 ? sum * this.unit : UNREACHABLE;
+    return hasSum(this.bits, this.rowAt(j, tables), sum) ? sum * this.unit : UNREACHABLE;
   }
 
   /** Least Σ minSize with Σ maxSize at least `sum`: the smallest sum reached from there. */
@@ -64,22 +65,5 @@ export class FixedSizeOracle implements SeatingOracle {
 
   private rowAt(j: number, tables: number): number {
     return (j * this.rows + tables) * this.words;
-  }
-
-  /** target |= source << shift, keeping bits up to `highest`. */
-  private orShifted(target: number, source: number, shift: number, highest: number): void {
-    if (shift > highest) return;
-    const { bits, words } = this;
-    const wordShift = shift >>> 5;
-    const bitShift = shift & 31;
-    // From the top down: within one row pair, target and source never overlap (different rows).
-    for (let w = words - 1; w >= wordShift; w--) {
-      const from = source + w - wordShift;
-      const low = bitShift > 0 && w - wordShift > 0 ? bits[from - 1]! >>> (32 - bitShift) : 0;
-      bits[target + w] = bits[target + w]! | (bits[from]! << bitShift) | low;
-    }
-    // Sums past `highest` would break the budget: cleared, so that no answer ever finds one.
-    const spare = (highest & 31) + 1;
-    if (spare < 32) bits[target + words - 1] = bits[target + words - 1]! & ((1 << spare) - 1);
   }
 }

@@ -28,11 +28,9 @@ export class IdOrder {
     return this.idsInOrder[rank]!;
   }
 
-  /** An empty set, or the set of `ranks`. */
-  setOf(ranks: ArrayLike<number> = []): Int32Array {
-    const set = new Int32Array(this.words);
-    for (let i = 0; i < ranks.length; i++) addRank(set, ranks[i]!);
-    return set;
+  /** A set with no table yet. */
+  emptySet(): Int32Array {
+    return new Int32Array(this.words);
   }
 }
 
