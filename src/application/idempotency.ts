@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors/catalogue.js';
 import type { Dependencies } from './dependencies.js';
-import type { IdempotentAnswer, StoredResponse } from './ports/idempotencyStore.js';
+import type { AnswerInWrite } from './commandHandling/handleCommand.js';
+import type { StoredResponse } from './ports/idempotencyStore.js';
 
 export interface IdempotentOutcome extends StoredResponse {
   replayed: boolean;
@@ -120,13 +121,13 @@ export class KeptInWrite {
     private readonly keeping: ResponseKeeping,
   ) {}
 
-  /** The record to append with the events that make `response` true. */
-  recordOf(response: StoredResponse): IdempotentAnswer {
-    return { scope: this.scope, key: this.key, response: this.keeping.keep(response) };
-  }
-
-  /** That append has committed: the record is complete. */
-  committed(): void {
-    this.kept = true;
+  /** What a command (`handleCommand`) appends with its events: the record of the response its result answers with. */
+  answering<R>(respond: (result: R) => StoredResponse): AnswerInWrite<R> {
+    return {
+      recordFor: (result) => ({ scope: this.scope, key: this.key, response: this.keeping.keep(respond(result)) }),
+      committed: () => {
+        this.kept = true;
+      },
+    };
   }
 }

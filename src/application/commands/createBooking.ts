@@ -108,10 +108,7 @@ export async function createBooking(
     async (inWrite) => {
       const guestId = await matchGuest(deps, input.restaurantId, input);
       const request = { ...input, ...channel, guestId };
-      const answer = inWrite && {
-        recordFor: (view: BookingView) => inWrite.recordOf({ status: 201, body: present.booking(view) }),
-        committed: () => inWrite.committed(),
-      };
+      const answer = inWrite?.answering((view: BookingView) => ({ status: 201, body: present.booking(view) }));
       try {
         return { status: 201, body: present.booking(await book(deps, request, caller, idempotencyKey, early, answer)) };
       } catch (error) {
