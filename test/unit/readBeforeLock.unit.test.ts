@@ -14,6 +14,14 @@ const AT_EIGHT = { restaurantId: 'R1', sectorId: 'S1', date: '2025-10-22', windo
  * writer of the sector has finished meanwhile. When one has, it must read again:
  * a settings change made under the lock is not something the store refuses.
  */
+/** The demo, after one create in S1: the sector memo knows it, so the next create can guess its seats' span. */
+async function demoWithSectorSeen() {
+  const composed = composeInMemory();
+  await composed.app.seedDemo(ADMIN);
+  expect((await composed.app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN)).status).toBe(201);
+  return composed;
+}
+
 describe('a create that read the sector before queuing on its lock', () => {
   it('uses that read under the lock when no writer of the sector finished meanwhile', async () => {
     const { app, store } = composeInMemory();
@@ -61,9 +69,7 @@ describe('a create that read the sector before queuing on its lock', () => {
   });
 
   it('reads the seats with the sector once the sector has been seen, and nothing else under the lock', async () => {
-    const { app, store } = composeInMemory();
-    await app.seedDemo(ADMIN);
-    expect((await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN)).status).toBe(201);
+    const { app, store } = await demoWithSectorSeen();
     const early = vi.spyOn(store, 'restaurantAndSector');
     const underLock = vi.spyOn(store, 'tablesAndSeatBlocks');
     const second = await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN);
@@ -74,9 +80,7 @@ describe('a create that read the sector before queuing on its lock', () => {
   });
 
   it('plans on fresh seats when a create of the same sector booked after that read', async () => {
-    const { app, store } = composeInMemory();
-    await app.seedDemo(ADMIN);
-    expect((await app.createBooking({ ...AT_EIGHT, partySize: 2 }, ADMIN)).status).toBe(201);
+    const { app, store } = await demoWithSectorSeen();
     const underLock = vi.spyOn(store, 'tablesAndSeatBlocks');
     const appends = vi.spyOn(store, 'append');
     // Both read the sector's seats before either holds the lock; the second must not plan on what it read.

@@ -8,6 +8,19 @@ const MINUTE = 60_000;
 const OPEN = Date.UTC(2025, 5, 15, 18, 0);
 const service = [{ start: OPEN, end: OPEN + 4 * 60 * MINUTE }];
 
+/** Up to `maxLength` bookings, each on some table, at a quarter-hour of the service, 15–90 minutes long. */
+const blocksArb = (maxLength: number) =>
+  fc.array(fc.record({ table: fc.nat(), at: fc.integer({ min: 0, max: 15 }), quarters: fc.integer({ min: 1, max: 6 }) }), { maxLength });
+
+function seatBlocksOn(tables: readonly GenTable[], blocks: readonly { table: number; at: number; quarters: number }[]): SeatBlock[] {
+  return blocks.map(({ table, at, quarters }, i) => ({
+    tableId: tables[table % tables.length]!.id,
+    start: OPEN + at * 15 * MINUTE,
+    end: OPEN + (at + quarters) * 15 * MINUTE,
+    source: { kind: 'booking', id: `b${i}` },
+  }));
+}
+
 /**
  * The shapes the capacity oracle prunes hardest: every size a multiple of one factor
  * (its sums are counted in that unit), and parties near what the largest tables hold
@@ -21,9 +34,7 @@ const sectorArb = fc
       maxLength: 7,
     }),
     shortBy: fc.integer({ min: -2, max: 12 }),
-    blocks: fc.array(fc.record({ table: fc.nat(), at: fc.integer({ min: 0, max: 15 }), quarters: fc.integer({ min: 1, max: 6 }) }), {
-      maxLength: 6,
-    }),
+    blocks: blocksArb(6),
     limit: fc.integer({ min: 1, max: 8 }),
     prefer: fc.constantFrom<'earliest' | 'flush'>('earliest', 'flush'),
   })
@@ -34,12 +45,7 @@ const sectorArb = fc
       maxSize: (min + extra) * factor,
     }));
     const most = tables.reduce((sum, table) => sum + table.maxSize, 0);
-    const seatBlocks: SeatBlock[] = blocks.map(({ table, at, quarters }, i) => ({
-      tableId: tables[table % tables.length]!.id,
-      start: OPEN + at * 15 * MINUTE,
-      end: OPEN + (at + quarters) * 15 * MINUTE,
-      source: { kind: 'booking', id: `b${i}` },
-    }));
+    const seatBlocks = seatBlocksOn(tables, blocks);
     return { tables, partySize: Math.max(1, most - shortBy), blocks: seatBlocks, limit, prefer };
   });
 
@@ -81,9 +87,7 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
       ids: fc.uniqueArray(fc.integer({ min: 1, max: 120 }), { minLength: 4, maxLength: 13 }),
       large: fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
       partySize: fc.integer({ min: 3, max: 24 }),
-      blocks: fc.array(fc.record({ table: fc.nat(), at: fc.integer({ min: 0, max: 15 }), quarters: fc.integer({ min: 1, max: 6 }) }), {
-        maxLength: 3,
-      }),
+      blocks: blocksArb(3),
       limit: fc.integer({ min: 1, max: 12 }),
       prefer: fc.constantFrom<'earliest' | 'flush'>('earliest', 'flush'),
     })
@@ -91,12 +95,7 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
       // bruteForceSeatings answers limit 1 over more than 7 tables with any seating (an existence check), not the first.
       const kept = limit === 1 ? ids.slice(0, 7) : ids;
       const tables: GenTable[] = kept.map((n, i) => ({ id: `T${n}`, minSize: 1, maxSize: large[i] ? 4 : 2 }));
-      const seatBlocks: SeatBlock[] = blocks.map(({ table, at, quarters }, i) => ({
-        tableId: tables[table % tables.length]!.id,
-        start: OPEN + at * 15 * MINUTE,
-        end: OPEN + (at + quarters) * 15 * MINUTE,
-        source: { kind: 'booking', id: `b${i}` },
-      }));
+      const seatBlocks = seatBlocksOn(tables, blocks);
       return { tables, partySize, blocks: seatBlocks, limit, prefer };
     });
 
@@ -124,9 +123,7 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
       sizes: fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 7 }),
       picked: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
       offBy: fc.constantFrom(0, 0, 0, 1, -1),
-      blocks: fc.array(fc.record({ table: fc.nat(), at: fc.integer({ min: 0, max: 15 }), quarters: fc.integer({ min: 1, max: 6 }) }), {
-        maxLength: 4,
-      }),
+      blocks: blocksArb(4),
       limit: fc.integer({ min: 1, max: 8 }),
       prefer: fc.constantFrom<'earliest' | 'flush'>('earliest', 'flush'),
     })
@@ -134,12 +131,7 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
       const tables: GenTable[] = sizes.map((size, i) => ({ id: `T${i + 1}`, minSize: size * factor, maxSize: size * factor }));
       // Mostly the seats of some of the tables, so that an exact sum exists; sometimes one off.
       const party = tables.reduce((sum, table, i) => sum + (picked[i] ? table.maxSize : 0), 0) + offBy;
-      const seatBlocks: SeatBlock[] = blocks.map(({ table, at, quarters }, i) => ({
-        tableId: tables[table % tables.length]!.id,
-        start: OPEN + at * 15 * MINUTE,
-        end: OPEN + (at + quarters) * 15 * MINUTE,
-        source: { kind: 'booking', id: `b${i}` },
-      }));
+      const seatBlocks = seatBlocksOn(tables, blocks);
       return { tables, partySize: Math.max(1, party), blocks: seatBlocks, limit, prefer };
     });
 
