@@ -5,7 +5,6 @@ import {
   gridStarts,
   intersectInto,
   isEmptySet,
-  membersOf,
   startsInsideGaps,
   type StartSet,
 } from '../../src/domain/availability/startSet.js';
@@ -24,7 +23,10 @@ interface FreeTable extends TableCapacity {
 export const firstFitStats = { gaveUp: 0 };
 
 function earliest(set: StartSet): number {
-  for (const index of membersOf(set)) return index;
+  for (let w = 0; w < set.length; w++) {
+    const word = set[w]!;
+    if (word !== 0) return w * 32 + 31 - Math.clz32(word & -word);
+  }
   throw new Error('empty start set');
 }
 

@@ -5,7 +5,7 @@ import { addDays, parseCalendarDate } from '../../src/domain/time/calendarDate.j
 import { overlaps } from '../../src/domain/time/interval.js';
 import { isOnGrid, parseLocalTime } from '../../src/domain/time/localTime.js';
 import { describeWindowProblem, resolveRequestedWindow, resolveServiceWindows } from '../../src/domain/time/serviceWindows.js';
-import { boundaryInstant, formatInstant, instantsOfLocal, localPartsOf } from '../../src/domain/time/zone.js';
+import { boundaryInstant, formatInstant, instantsOfLocal, localMinuteOf, localPartsOf } from '../../src/domain/time/zone.js';
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -93,6 +93,20 @@ describe('zones and DST', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("a local minute is localPartsOf's minute, before 1970 and under odd historic offsets too", () => {
+    fc.assert(
+      fc.property(
+        // Any millisecond from 1850 (local mean time, offsets with seconds) to 2100.
+        fc.integer({ min: Date.parse('1850-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+        fc.constantFrom('UTC', 'America/New_York', 'Europe/Amsterdam', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Africa/Monrovia'),
+        (instant, zone) => {
+          expect(localMinuteOf(zone, instant)).toBe(localPartsOf(zone, instant).minute);
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 });

@@ -198,9 +198,10 @@ export async function seatingsIn(
   // Only a request with limits pays for a restricted copy; the grid kept in the cache is never changed.
   if (day.limits) grid = restrictGrid(grid, { tables: day.limits.open, closedStarts: day.limits.overCap?.(grid.starts) });
   const steps = seatingsOnGridInSteps(grid, { zone: day.zone, prefer: search.prefer, partySize: search.partySize, limit: search.limit });
-  const candidates = await inSlices(steps);
-  const sectorId = day.sector.id;
-  return candidates.map((candidate) => ({ ...candidate, sectorId }));
+  const candidates = (await inSlices(steps)) as SectorCandidate[];
+  // The engine's candidates are new objects, made for this call: named with their sector in place, not copied.
+  for (const candidate of candidates) candidate.sectorId = day.sector.id;
+  return candidates;
 }
 
 /**

@@ -91,13 +91,12 @@ export function isEmptySet(set: StartSet): boolean {
   return true;
 }
 
-/** Indices of set bits, ascending. */
-export function* membersOf(set: StartSet): Generator<number> {
+/** Calls `visit` with the index of each set bit, ascending (a plain loop: a generator costs an object per start). */
+export function forEachMember(set: StartSet, visit: (index: number) => void): void {
   for (let w = 0; w < set.length; w++) {
     let word = set[w]!;
     while (word !== 0) {
-      const bit = 31 - Math.clz32(word & -word);
-      yield w * 32 + bit;
+      visit(w * 32 + 31 - Math.clz32(word & -word));
       word &= word - 1;
     }
   }

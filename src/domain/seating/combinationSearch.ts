@@ -1,4 +1,4 @@
-import { isEmptySet, membersOf, type StartSet } from '../availability/startSet.js';
+import { forEachMember, isEmptySet, type StartSet } from '../availability/startSet.js';
 import { addRank, IdOrder, removeRank } from './idOrder.js';
 import { anyChoiceHolds, CapacityOracle, isReachable, Scratch, type CapacityType, type SeatingOracle } from './capacityOracle.js';
 import { FixedSizeOracle } from './fixedSizeOracle.js';
@@ -213,7 +213,7 @@ class SeatingSearch {
 
   private found(): FoundSeating[] {
     return this.best.map(({ rank, idRanks, startIndex, minSize, maxSize }) => ({
-      tableIds: Array.from(idRanks, (idRank) => this.idOrder.idAt(idRank)),
+      tableIds: this.idOrder.idsAt(idRanks),
       minSize,
       maxSize,
       waste: rank.waste,
@@ -226,13 +226,25 @@ class SeatingSearch {
 
   /** Fewest tables whose largest maxima reach the party; most tables whose smallest minima stay under it. */
   private tableCountRange(): { fewest: number; most: number } {
-    const maxima = this.types.flatMap((type) => type.tables.map((t) => t.maxSize)).sort((a, b) => b - a);
-    const minima = this.types.flatMap((type) => type.tables.map((t) => t.minSize)).sort((a, b) => a - b);
+    // Types come largest maxSize first (see `typesOf`): their tables, type by type, are the maxima in descending order.
     let fewest = 0;
-    for (let seats = 0; fewest < maxima.length && seats < this.partySize; fewest++) seats += maxima[fewest]!;
-    if (maxima.reduce((sum, size) => sum + size, 0) < this.partySize) return { fewest: 1, most: 0 };
+    let seats = 0;
+    for (const type of this.types) {
+      if (seats >= this.partySize) break;
+      const take = Math.min(type.tables.length, Math.ceil((this.partySize - seats) / type.maxSize));
+      fewest += take;
+      seats += take * type.maxSize;
+    }
+    if (seats < this.partySize) return { fewest: 1, most: 0 };
     let most = 0;
-    for (let seats = 0; most < minima.length && seats + minima[most]! <= this.partySize; most++) seats += minima[most]!;
+    seats = 0;
+    for (const type of [...this.types].sort((a, b) => a.minSize - b.minSize)) {
+      const take =
+        type.minSize === 0 ? type.tables.length : Math.min(type.tables.length, Math.floor((this.partySize - seats) / type.minSize));
+      most += take;
+      seats += take * type.minSize;
+      if (take < type.tables.length) break;
+    }
     return { fewest: Math.max(1, fewest), most };
   }
 
@@ -250,21 +262,28 @@ class SeatingSearch {
     const typeCount = this.types.length;
     const counts = new Int32Array(this.starts.length * typeCount);
     this.types.forEach((type, j) => {
-      for (const table of type.tables) for (const i of membersOf(table.free)) counts[i * typeCount + j]!++;
+      for (const table of type.tables) forEachMember(table.free, (i) => counts[i * typeCount + j]!++);
     });
     const byKey = new Map<string, CountsGroup>();
+    let previous: CountsGroup | undefined;
     for (let i = 0; i < this.starts.length; i++) {
       const row = counts.subarray(i * typeCount, (i + 1) * typeCount);
-      const total = row.reduce((sum, n) => sum + n, 0);
+      let total = 0;
+      for (let j = 0; j < typeCount; j++) total += row[j]!;
       if (total === 0) continue;
-      const key = row.join(',');
-      let group = byKey.get(key);
+      // Neighbouring starts mostly have the same free tables: the group of the start before is tried first, without a key.
+      let group = previous && sameCounts(previous.counts, row) ? previous : undefined;
       if (!group) {
-        group = { counts: row, total, fewest: this.fewestToReach(row), startIndices: [], oracleTables: 0 };
-        byKey.set(key, group);
+        const key = row.join(',');
+        group = byKey.get(key);
+        if (!group) {
+          group = { counts: row, total, fewest: this.fewestToReach(row), startIndices: [], oracleTables: 0 };
+          byKey.set(key, group);
+        }
       }
       group.startIndices.push(i);
       this.groupOfStart[i] = group;
+      previous = group;
     }
     return [...byKey.values()];
   }
@@ -316,7 +335,7 @@ class SeatingSearch {
   }
 
   /** Every (k, Σ maxSize in units) class some start can seat, by Σ maxSize, each with its starts ascending. */
-  private classesWith(k: number): { sum: number; startIndices: number[] }[] {
+  private classesWith(k: number): { sum: number; startIndices: Int32Array }[] {
     const bySum = new Map<number, number[]>();
     for (const group of this.groups) {
       if (group.total < k || k < group.fewest) continue;
@@ -329,7 +348,7 @@ class SeatingSearch {
     }
     return [...bySum.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([sum, startIndices]) => ({ sum, startIndices: startIndices.sort((a, b) => a - b) }));
+      .map(([sum, startIndices]) => ({ sum, startIndices: new Int32Array(startIndices).sort() }));
   }
 
   /** Under `earliest`, a full list whose worst has this class and an earlier start beats every later start. */
@@ -442,7 +461,7 @@ class SeatingSearch {
     const walk = (t: number, from: number, left: number, flush: number, slack: number): void => {
       if (left === 0) {
         if (t + 1 === used.length) {
-          const idRanks = Int32Array.from(pickedRanks).sort();
+          const idRanks = new Int32Array(pickedRanks).sort();
           this.offer({ rank: { ...rank, flush, slack }, idRanks, idSet: pickedSet.slice(), startIndex, minSize, maxSize });
           return;
         }
@@ -501,20 +520,26 @@ class SeatingSearch {
   }
 
   private rankTables(type: TypeGroup, startIndex: number): RankedTables {
-    const tables = type.tables
-      .filter((table) => (table.free[startIndex >>> 5]! & (1 << (startIndex & 31))) !== 0)
-      .sort((a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1));
-    const idRanks = Int32Array.from(tables, (table) => this.idOrder.rankOf(table.id));
+    const word = startIndex >>> 5;
+    const bit = 1 << (startIndex & 31);
+    const tables: SearchTable[] = [];
+    for (const table of type.tables) if ((table.free[word]! & bit) !== 0) tables.push(table);
+    tables.sort(
+      (a, b) => b.flush[startIndex]! - a.flush[startIndex]! || a.slack[startIndex]! - b.slack[startIndex]! || (a.id < b.id ? -1 : 1),
+    );
+    const idRanks = new Int32Array(tables.length);
     const flushSums = new Float64Array(tables.length + 1);
     const slackSums = new Float64Array(tables.length + 1);
     const { words } = this.idOrder;
     const prefixSets = new Int32Array((tables.length + 1) * words);
-    tables.forEach((table, q) => {
+    for (let q = 0; q < tables.length; q++) {
+      const table = tables[q]!;
+      idRanks[q] = this.idOrder.rankOf(table.id);
       flushSums[q + 1] = flushSums[q]! + table.flush[startIndex]!;
       slackSums[q + 1] = slackSums[q]! + table.slack[startIndex]!;
       prefixSets.copyWithin((q + 1) * words, q * words, (q + 1) * words);
       addRank(prefixSets, idRanks[q]!, (q + 1) * words);
-    });
+    }
     return { tables, idRanks, flushSums, slackSums, prefixSets };
   }
 
@@ -553,6 +578,11 @@ function compareIdRanks(a: Int32Array, b: Int32Array): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
+}
+
+function sameCounts(a: Int32Array, b: Int32Array): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
 }
 
 function gcd(a: number, b: number): number {

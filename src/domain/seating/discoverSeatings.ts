@@ -3,7 +3,7 @@ import { groupBlocksByTable, type SeatBlock } from '../availability/seatBlock.js
 import { gridStarts, stayFit } from '../availability/startSet.js';
 import type { Interval } from '../time/interval.js';
 import { formatLocalTime, SLOT_MINUTES } from '../time/localTime.js';
-import { localPartsOf, type Instant } from '../time/zone.js';
+import { localMinuteOf, type Instant } from '../time/zone.js';
 import { scoreOf, type StartPreference } from './candidateOrder.js';
 import { searchSeatingsInSteps, type FoundSeating, type SearchTable } from './combinationSearch.js';
 import { allSteps, type Steps } from './steps.js';
@@ -127,7 +127,7 @@ export function* seatingsOnGridInSteps(grid: StayGrid, request: GridSearch): Ste
   const localTime = (start: Instant) => {
     let text = localTimes.get(start);
     if (text === undefined) {
-      text = formatLocalTime(localPartsOf(request.zone, start).minute);
+      text = formatLocalTime(localMinuteOf(request.zone, start));
       localTimes.set(start, text);
     }
     return text;

@@ -24,8 +24,11 @@ export class IdOrder {
     return this.ranks.get(id)!;
   }
 
-  idAt(rank: number): string {
-    return this.idsInOrder[rank]!;
+  /** The ids of a set's ranks, in the order given. */
+  idsAt(ranks: Int32Array): string[] {
+    const ids = new Array<string>(ranks.length);
+    for (let i = 0; i < ranks.length; i++) ids[i] = this.idsInOrder[ranks[i]!]!;
+    return ids;
   }
 
   /** A set with no table yet. */

@@ -118,6 +118,13 @@ export function formatInstant(zoneName: string, instant: Instant, millis = false
   );
 }
 
+/** `localPartsOf(…).minute` without the date: candidates need only the time, and the date's text is most of the cost. */
+export function localMinuteOf(zoneName: string, instant: Instant): MinuteOfDay {
+  // Truncated as `new Date` truncates an odd historic offset's fraction of a millisecond.
+  const wall = Math.trunc(instant + offsetAt(zoneName, instant) * MINUTE_MS);
+  return Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
 /** The local calendar date and minute of day of an instant in that zone. */
 export function localPartsOf(zoneName: string, instant: Instant): { date: CalendarDate; minute: MinuteOfDay } {
   const wall = new Date(instant + offsetAt(zoneName, instant) * MINUTE_MS);
