@@ -52,6 +52,7 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'server-prof': { type: 'string' },
     'skip-maintenance': { type: 'boolean', default: false },
+    'server-root': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -66,6 +67,10 @@ if (flags.help) {
   --skip-maintenance       no rebuild / backup / restore at the largest stage
   --no-build               use the existing dist/ instead of running npm run build
   --server-prof DIR        write a V8 CPU profile of each server process into DIR (node --cpu-prof)
+  --server-root DIR        run the server built in another checkout (a worktree of an older commit, built there),
+                           to measure it in turn with this one; its bookings are then loaded over HTTP
+                           (POST /woki/bookings, 16 clients) and maintenance is skipped, since the in-process load
+                           and the CLI are this checkout's code
 Each stage: bookings are bulk-loaded through the application layer in process (server
 stopped), then the server is started on the store and measured over HTTP.`);
   process.exit(0);
@@ -78,6 +83,8 @@ const seconds = Number(flags.seconds ?? (quick ? 5 : 10));
 const warmupSeconds = quick ? 1 : 2;
 /** Long enough for two sweeps. */
 const healthSeconds = (2 * SWEEP_MS) / 1000 + 1;
+/** Another checkout's server (see --server-root): its store is loaded through its own HTTP API. */
+const serverRoot = flags['server-root'];
 const kinds: StoreKind[] = flags.store === 'both' ? ['sqlite', 'postgres'] : [flags.store === 'postgres' ? 'postgres' : 'sqlite'];
 
 const progress = (text: string) => process.stderr.write(`[scale] ${new Date().toISOString().slice(11, 19)} ${text}\n`);
@@ -115,6 +122,7 @@ const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1_048_576).
 
 async function startOn(store: ScaleStore): Promise<RunningServer> {
   return startServer({
+    ...(serverRoot === undefined ? {} : { root: serverRoot }),
     env: { ...store.env, SEED_DEMO: 'false', SWEEP_MS: String(SWEEP_MS) },
     nodeArgs: flags['server-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', flags['server-prof']],
     readyTimeoutMs: 60_000,
@@ -184,6 +192,31 @@ async function measureStage(server: RunningServer, store: ScaleStore, cursor: { 
   return { create, createCpuMs, createTransactions, discover, day, health: health!, live: live!, rss };
 }
 
+/**
+ * Creates through the server's API until the store holds `target` bookings, in windows of
+ * a few seconds (the last may pass the target by one window's creates): how the issue first
+ * loaded its stores, and the only way into a store of another commit's schema.
+ */
+async function loadOverHttp(store: ScaleStore, target: number, cursor: { next: number; held: number }): Promise<BulkResult> {
+  const server = await startOn(store);
+  const started = performance.now();
+  let created = 0;
+  let refused = 0;
+  try {
+    while (cursor.held < target) {
+      const window = await closedLoop(server.baseUrl, CLIENTS, 5, () => createRequest(restaurants, cursor.next++), [201]);
+      checkLoad('bulk load over HTTP', window);
+      created += window.ok;
+      refused += window.failed;
+      cursor.held += window.ok;
+      progress(`  ${thousands(cursor.held)} held`);
+    }
+  } finally {
+    await server.stop();
+  }
+  return { created, refused, seconds: (performance.now() - started) / 1000 };
+}
+
 async function maintenance(store: ScaleStore, held: number): Promise<Maintenance> {
   progress(`  rebuild (${thousands(held)} bookings held)`);
   const rebuild = await runCli(store, ['rebuild']);
@@ -222,11 +255,16 @@ async function runStore(kind: StoreKind): Promise<{ stages: StageResult[]; maint
     for (const target of stages) {
       let bulk: BulkResult | undefined;
       if (cursor.held < target) {
-        progress(`${store.label} ${stageLabel(target)}: bulk-loading ${thousands(target - cursor.held)} bookings in process`);
-        const from = cursor.next;
-        bulk = await bulkLoad(store, restaurants, from, from + (target - cursor.held), CLIENTS, progress);
-        cursor.next = from + (target - cursor.held);
-        cursor.held += bulk.created;
+        const how = serverRoot === undefined ? 'in process' : 'over HTTP';
+        progress(`${store.label} ${stageLabel(target)}: bulk-loading ${thousands(target - cursor.held)} bookings ${how}`);
+        if (serverRoot === undefined) {
+          const from = cursor.next;
+          bulk = await bulkLoad(store, restaurants, from, from + (target - cursor.held), CLIENTS, progress);
+          cursor.next = from + (target - cursor.held);
+          cursor.held += bulk.created;
+        } else {
+          bulk = await loadOverHttp(store, target, cursor);
+        }
         progress(`  ${thousands(bulk.created)} in ${bulk.seconds.toFixed(1)} s (${thousands(bulk.created / bulk.seconds)}/s)`);
       }
       server = await startOn(store);
@@ -247,7 +285,8 @@ async function runStore(kind: StoreKind): Promise<{ stages: StageResult[]; maint
           .join('')}); discover p99 ${ms(measured.discover.p99Ms)}; live max ${ms(measured.live.maxMs)}`,
       );
     }
-    if (!flags['skip-maintenance']) kept = await maintenance(store, cursor.held);
+    // The CLI is this checkout's: it would not read another commit's store.
+    if (!flags['skip-maintenance'] && serverRoot === undefined) kept = await maintenance(store, cursor.held);
   } finally {
     await store.drop();
   }
@@ -268,7 +307,9 @@ function stageRows(kind: StoreKind, label: string, results: StageResult[]): Row[
       rows.push([
         scale,
         'app',
-        `bulk load: createBooking in process, ${CLIENTS} callers`,
+        serverRoot === undefined
+          ? `bulk load: createBooking in process, ${CLIENTS} callers`
+          : `bulk load: POST /woki/bookings, ${CLIENTS} clients`,
         `${thousands(r.bulk.created)} / ${r.bulk.seconds.toFixed(0)} s`,
         '—',
         '—',
@@ -406,8 +447,8 @@ function excerpt(run: CliRun): string[] {
   return [...lines.slice(0, 4), `… (${lines.length - 9} lines)`, ...lines.slice(-5)];
 }
 
-function commit(): string {
-  const result = spawnSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' });
+function commit(root?: string): string {
+  const result = spawnSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', ...(root === undefined ? {} : { cwd: root }) });
   return result.status === 0 ? result.stdout.trim() : 'unknown';
 }
 
@@ -442,11 +483,14 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const lines = [
     '',
-    `WokiBrain scale benchmark${quick ? ' (--quick)' : ''} — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, commit ${commit()}`,
+    `WokiBrain scale benchmark${quick ? ' (--quick)' : ''} — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ` +
+      `server of commit ${commit(serverRoot)}${serverRoot === undefined ? '' : ` (${serverRoot}, bookings loaded over HTTP)`}`,
     `${restaurants} restaurants × ${SECTORS_PER_RESTAURANT} sectors × ${TABLES_PER_SECTOR} tables, created through the admin API; ` +
       `stages ${stages.map(stageLabel).join(', ')} bookings, 8 per sector and date (history grows date by date)`,
-    `each stage: the bookings up to the stage bulk-loaded through the application layer in process (createBooking on the store, server stopped), ` +
-      `then the server \`node ${serverEntry().join(' ')}\` (SWEEP_MS=${SWEEP_MS}) measured over HTTP: ${warmupSeconds} s warm-up, ` +
+    (serverRoot === undefined
+      ? 'each stage: the bookings up to the stage bulk-loaded through the application layer in process (createBooking on the store, server stopped), '
+      : `each stage: the bookings up to the stage created through the server's API (POST /woki/bookings, ${CLIENTS} clients), `) +
+      `then the server \`node ${serverEntry(serverRoot).join(' ')}\` (SWEEP_MS=${SWEEP_MS}) measured over HTTP: ${warmupSeconds} s warm-up, ` +
       `discover and day list for ${seconds} s each, ${READ_CLIENTS} client (random sector, date, party and stay: no memo hit), ` +
       `/health and /health/live probed in turn one at a time for ${healthSeconds} s with nothing else sent, ` +
       `then creates for ${seconds} s with ${CLIENTS} clients (they add to the bookings held, on new dates); ` +

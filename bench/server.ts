@@ -24,9 +24,9 @@ export function buildOnce(): void {
  * The server's entry in dist/: `dist/src/main.js`, or `dist/src/cli.js serve` once
  * the project has a CLI instead. Chosen from src/, so a stale dist file is never run.
  */
-export function serverEntry(): string[] {
-  if (existsSync(join(ROOT, 'src', 'main.ts'))) return ['dist/src/main.js'];
-  if (existsSync(join(ROOT, 'src', 'cli.ts'))) return ['dist/src/cli.js', 'serve'];
+export function serverEntry(root = ROOT): string[] {
+  if (existsSync(join(root, 'src', 'main.ts'))) return ['dist/src/main.js'];
+  if (existsSync(join(root, 'src', 'cli.ts'))) return ['dist/src/cli.js', 'serve'];
   throw new Error('no server entry: neither src/main.ts nor src/cli.ts exists');
 }
 
@@ -92,6 +92,8 @@ export interface ServerOptions {
   readyTimeoutMs?: number;
   /** Extra environment for the server, e.g. DISCOVER_CACHE_ENTRIES=0. */
   env?: Record<string, string>;
+  /** The checkout whose built server runs (another commit's worktree, to compare with); default this one. */
+  root?: string;
 }
 
 /** Spawns `node dist/src/main.js` on a free port with a random admin secret and waits until it is ready. */
@@ -103,8 +105,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const removeData = async () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serverEntry()], {
-    cwd: ROOT,
+  const root = options.root ?? ROOT;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serverEntry(root)], {
+    cwd: root,
     env: {
       ...process.env,
       PORT: String(port),
