@@ -21,6 +21,32 @@ function seatBlocksOn(tables: readonly GenTable[], blocks: readonly { table: num
   }));
 }
 
+interface Room {
+  tables: GenTable[];
+  partySize: number;
+  blocks: SeatBlock[];
+  limit: number;
+  prefer: 'earliest' | 'flush';
+}
+
+/** Runs the engine on the room and checks its seatings (tables and start, in order) against exhaustive enumeration; returns both. */
+function expectSameAsBruteForce({ tables, partySize, blocks, limit, prefer }: Room, durationMinutes: number) {
+  const candidates = discoverSeatings({
+    zone: 'UTC',
+    windows: service,
+    service,
+    prefer,
+    partySize,
+    durationMinutes,
+    tables,
+    blocks,
+    limit,
+  });
+  const expected = bruteForceSeatings(tables, blocks, { service, windows: service }, prefer, partySize, durationMinutes, limit);
+  expect(candidates.map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
+  return { candidates, expected };
+}
+
 /**
  * The shapes the capacity oracle prunes hardest: every size a multiple of one factor
  * (its sums are counted in that unit), and parties near what the largest tables hold
@@ -53,21 +79,8 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
   it('finds exactly what exhaustive enumeration finds, in the same order', () => {
     let found = 0;
     fc.assert(
-      fc.property(sectorArb, ({ tables, partySize, blocks, limit, prefer }) => {
-        const durationMinutes = 90;
-        const candidates = discoverSeatings({
-          zone: 'UTC',
-          windows: service,
-          service,
-          prefer,
-          partySize,
-          durationMinutes,
-          tables,
-          blocks,
-          limit,
-        });
-        const expected = bruteForceSeatings(tables, blocks, { service, windows: service }, prefer, partySize, durationMinutes, limit);
-        expect(candidates.map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
+      fc.property(sectorArb, (room) => {
+        const { expected } = expectSameAsBruteForce(room, 90);
         if (expected.length > 0) found++;
       }),
       { numRuns: 400 },
@@ -102,12 +115,8 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
   it('breaks ties on table ids exactly as exhaustive enumeration does, however the ids sort', () => {
     let combined = 0;
     fc.assert(
-      fc.property(tiedRoomArb, ({ tables, partySize, blocks, limit, prefer }) => {
-        const durationMinutes = 60;
-        const request = { zone: 'UTC', windows: service, service, prefer, partySize, durationMinutes, tables, blocks, limit };
-        const candidates = discoverSeatings(request);
-        const expected = bruteForceSeatings(tables, blocks, { service, windows: service }, prefer, partySize, durationMinutes, limit);
-        expect(candidates.map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
+      fc.property(tiedRoomArb, (room) => {
+        const { candidates } = expectSameAsBruteForce(room, 60);
         if (candidates.some((c) => c.tableIds.length > 2)) combined++;
       }),
       { numRuns: 200 },
@@ -138,11 +147,8 @@ describe('seating search on big parties and common-factor sizes (pure domain)', 
   it('on tables of exact sizes finds exactly what exhaustive enumeration finds, sums past 32 units included', () => {
     let found = 0;
     fc.assert(
-      fc.property(fixedRoomArb, ({ tables, partySize, blocks, limit, prefer }) => {
-        const durationMinutes = 60;
-        const request = { zone: 'UTC', windows: service, service, prefer, partySize, durationMinutes, tables, blocks, limit };
-        const expected = bruteForceSeatings(tables, blocks, { service, windows: service }, prefer, partySize, durationMinutes, limit);
-        expect(discoverSeatings(request).map((c) => ({ tableIds: c.tableIds, start: c.start }))).toEqual(expected);
+      fc.property(fixedRoomArb, (room) => {
+        const { expected } = expectSameAsBruteForce(room, 60);
         if (expected.length > 0) found++;
       }),
       { numRuns: 400 },
